@@ -1,0 +1,132 @@
+/**
+ * Custom model files (YAML or JSON). Schema, with defaults in brackets:
+ *
+ *   name: my-vit
+ *   image: { height: 224, width: 224, channels: [3] }
+ *   patchSize: 16
+ *   classToken: parameter | pos-embed | none     [parameter]
+ *   dim: 192
+ *   depth: 12
+ *   heads: 3
+ *   mlpHidden: 768                 (dense MLP width; required unless every block is MoE)
+ *   lnEps: [1e-6]
+ *   moe:                            (optional)
+ *     experts: 16
+ *     topK: 2
+ *     hidden: 384
+ *     tasks: [1]
+ *     layers: odd | even | all | [1, 3, 5]
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { UserError } from '../errors.js';
+import type { ClassTokenKind, FfnSpec, ModelSpec } from './ir.js';
+import { isPreset, presetModel } from './presets.js';
+
+type Obj = Record<string, unknown>;
+
+export function readStructuredFile(path: string, field: string): unknown {
+  if (!existsSync(path)) throw new UserError(field, `file not found: ${path}`);
+  const text = readFileSync(path, 'utf8');
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    throw new UserError(field, `cannot parse ${path}: ${msg}`);
+  }
+}
+
+function checkKeys(o: Obj, allowed: readonly string[], where: string): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw new UserError(`${where}${where ? '.' : ''}${k}`, 'unknown field', allowed.join(', '));
+  }
+}
+
+export function posInt(o: Obj, key: string, where: string, def?: number): number {
+  const v = o[key] ?? def;
+  const field = `${where}${where ? '.' : ''}${key}`;
+  if (v === undefined) throw new UserError(field, 'is required', 'a positive integer');
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new UserError(field, `must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function asObj(v: unknown, field: string): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UserError(field, 'must be a mapping');
+  return v as Obj;
+}
+
+/** Validate a parsed model description and build the IR. */
+export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
+  const o = asObj(raw, where);
+  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe'], '');
+  const image = asObj(o.image, 'image');
+  checkKeys(image, ['height', 'width', 'channels'], 'image');
+  const imageHeight = posInt(image, 'height', 'image');
+  const imageWidth = posInt(image, 'width', 'image');
+  const channels = posInt(image, 'channels', 'image', 3);
+  const patchSize = posInt(o, 'patchSize', '');
+  if (imageHeight % patchSize || imageWidth % patchSize) {
+    throw new UserError('patchSize', `${patchSize} does not divide the image ${imageHeight}x${imageWidth}`);
+  }
+  const classToken = (o.classToken ?? 'parameter') as ClassTokenKind;
+  if (!['parameter', 'pos-embed', 'none'].includes(classToken)) {
+    throw new UserError('classToken', `unknown value '${String(classToken)}'`, 'parameter, pos-embed, none');
+  }
+  const dim = posInt(o, 'dim', '');
+  const depth = posInt(o, 'depth', '');
+  const heads = posInt(o, 'heads', '');
+  if (dim % heads) throw new UserError('heads', `${heads} does not divide dim ${dim}`);
+  const lnEps = o.lnEps ?? 1e-6;
+  if (typeof lnEps !== 'number' || !(lnEps > 0)) throw new UserError('lnEps', 'must be a positive number');
+  let moeLayers = new Set<number>();
+  let moe: FfnSpec | undefined;
+  if (o.moe !== undefined) {
+    const m = asObj(o.moe, 'moe');
+    checkKeys(m, ['experts', 'topK', 'hidden', 'tasks', 'layers'], 'moe');
+    const experts = posInt(m, 'experts', 'moe');
+    const topK = posInt(m, 'topK', 'moe');
+    if (topK > experts) throw new UserError('moe.topK', `${topK} exceeds experts ${experts}`);
+    moe = { kind: 'moe', experts, topK, hidden: posInt(m, 'hidden', 'moe'), tasks: posInt(m, 'tasks', 'moe', 1) };
+    const layers = m.layers ?? 'odd';
+    const all = Array.from({ length: depth }, (_, i) => i);
+    if (layers === 'odd') moeLayers = new Set(all.filter((i) => i % 2 === 1));
+    else if (layers === 'even') moeLayers = new Set(all.filter((i) => i % 2 === 0));
+    else if (layers === 'all') moeLayers = new Set(all);
+    else if (Array.isArray(layers) && layers.every((x) => Number.isInteger(x) && x >= 0 && x < depth)) {
+      moeLayers = new Set(layers as number[]);
+    } else {
+      throw new UserError('moe.layers', `invalid value ${JSON.stringify(layers)}`, `odd, even, all, or a list of block indices 0..${depth - 1}`);
+    }
+  }
+  const needsMlp = moeLayers.size < depth;
+  const mlpHidden = needsMlp ? posInt(o, 'mlpHidden', '') : 0;
+  const blocks: FfnSpec[] = Array.from({ length: depth }, (_, l) =>
+    moe && moeLayers.has(l) ? moe : ({ kind: 'mlp', hidden: mlpHidden } as const));
+  const name = typeof o.name === 'string' && o.name ? o.name : 'custom';
+  return Object.freeze({
+    name, channels, imageHeight, imageWidth, patchSize, classToken, dim, depth, heads, lnEps,
+    blocks: Object.freeze(blocks),
+  });
+}
+
+export function loadModelFile(path: string): ModelSpec {
+  return modelFromObject(readStructuredFile(path, 'model'), 'model');
+}
+
+/** A preset name or a model file path. */
+export function resolveModel(ref: string, field = 'model'): ModelSpec {
+  if (isPreset(ref)) return presetModel(ref, field);
+  if (/\.(ya?ml|json)$/i.test(ref)) {
+    try {
+      return loadModelFile(ref);
+    } catch (e) {
+      if (e instanceof UserError && e.field !== 'model') {
+        throw new UserError(`${ref}: ${e.field}`, e.message, e.allowed);
+      }
+      throw e;
+    }
+  }
+  return presetModel(ref, field);
+}
