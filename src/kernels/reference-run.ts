@@ -1,0 +1,119 @@
+/**
+ * One reference run as the `run` command does it: resolve model, weights (folders or seeded
+ * synthetic), image (file, `image.float32.bin` of a weight folder, or seeded synthetic), run the
+ * float64 forward pass, optionally trace and dump. Kept out of the CLI so tests and other
+ * commands can call it.
+ */
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { endianness } from 'node:os';
+import { UserError } from '../errors.js';
+import { resolveModel } from '../model/file.js';
+import { loadImage, syntheticImage } from '../model/image.js';
+import type { ModelSpec } from '../model/ir.js';
+import { loadWeights, syntheticWeights, type WeightSet } from '../model/weights.js';
+import { forwardReference, resolveForwardOptions } from './forward.js';
+import { DirectoryTrace } from './trace-writer.js';
+
+export interface RunOptions {
+  readonly model?: string;
+  readonly weights?: readonly string[];
+  readonly image?: string;
+  readonly seed?: number;
+  readonly layers?: number;
+  readonly task?: number;
+  readonly fillMissing?: boolean;
+  readonly trace?: string;
+  readonly dump?: string;
+}
+
+export interface RunResult {
+  readonly model: ModelSpec;
+  readonly weights: WeightSet;
+  /** Path of the image file, or "synthetic (seed N)". */
+  readonly image: string;
+  readonly layers: number;
+  readonly task: number;
+  readonly output: Float64Array;
+  readonly ms: number;
+}
+
+/** Name of the image file the M3ViT dump keeps next to its weights. */
+export const IMAGE_FILE = 'image.float32.bin';
+
+export function runReference(o: RunOptions): RunResult {
+  const model = resolveModel(o.model ?? 'm3vit-tiny');
+  const seed = o.seed ?? 0;
+  const { layers, task } = resolveForwardOptions(model, { layers: o.layers, task: o.task });
+  const dirs = o.weights ?? [];
+  const weights = dirs.length
+    ? loadWeights(model, { dirs, fillMissing: o.fillMissing, seed })
+    : syntheticWeights(model, seed);
+
+  let imagePath = o.image;
+  if (!imagePath) imagePath = dirs.map((d) => join(d, IMAGE_FILE)).find((p) => existsSync(p));
+  const image = imagePath ? loadImage(imagePath, model) : syntheticImage(model, seed);
+  const imageLabel = imagePath ? resolve(imagePath) : `synthetic (seed ${seed})`;
+
+  if (o.dump) {
+    const parent = dirname(resolve(o.dump));
+    if (!existsSync(parent)) throw new UserError('dump', `parent folder does not exist: ${parent}`);
+    if (existsSync(o.dump) && statSync(o.dump).isDirectory()) throw new UserError('dump', `${o.dump} is a directory`);
+  }
+  const trace = o.trace
+    ? new DirectoryTrace(o.trace, { model: model.name, weights: weights.provenance, synthetic: weights.syntheticNames, image: imageLabel, seed, layers, task })
+    : undefined;
+  // Generate lazily made synthetic tensors now, so the timing covers the forward pass only.
+  for (const t of weights.tensors.values()) {
+    const m = /^l(\d+)_/.exec(t.name);
+    if (!m || Number(m[1]) < layers) void t.data.length;
+  }
+  let output: Float64Array;
+  const t0 = process.hrtime.bigint();
+  try {
+    output = forwardReference(model, weights, image, { layers, task, trace });
+    trace?.finish();
+  } catch (e) {
+    trace?.abort();
+    throw e;
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (o.dump) writeFloat32Atomic(o.dump, output);
+  return { model, weights, image: imageLabel, layers, task, output, ms };
+}
+
+/** Write values as raw little-endian float32 via a temporary sibling, renamed on success. */
+export function writeFloat32Atomic(path: string, values: Float64Array): void {
+  const f = Float32Array.from(values);
+  let bytes = new Uint8Array(f.buffer);
+  if (endianness() !== 'LE') {
+    bytes = new Uint8Array(f.length * 4);
+    const v = new DataView(bytes.buffer);
+    for (let i = 0; i < f.length; i++) v.setFloat32(4 * i, f[i]!, true);
+  }
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface Stats { mean: number; std: number; min: number; max: number; l2: number; finite: boolean }
+
+export function stats(a: Float64Array): Stats {
+  let s = 0, s2 = 0, min = Infinity, max = -Infinity;
+  let finite = true;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (!Number.isFinite(v)) finite = false;
+    s += v;
+    s2 += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = s / a.length;
+  return { mean, std: Math.sqrt(Math.max(0, s2 / a.length - mean * mean)), min, max, l2: Math.sqrt(s2), finite };
+}
