@@ -9,7 +9,7 @@ import { formatFixedType, parseFixedType } from '../fixed/type.js';
 import { modelDims } from '../model/ir.js';
 import { isPreset } from '../model/presets.js';
 import { readStructuredFile, resolveModel } from '../model/file.js';
-import { getPart } from '../hw/parts.js';
+import { getPart, isPartPath } from '../hw/parts.js';
 import { DEFAULT_DESIGN } from './defaults.js';
 import {
   TENSOR_CLASSES, type DesignPoint, type DesignTypes, type RoutingAssumption, type TensorClass,
@@ -63,7 +63,9 @@ export function designFromObject(raw: unknown, baseDir = process.cwd()): DesignP
   const model = resolveModel(isPreset(modelRef) ? modelRef : modelPath, 'model');
   const dims = modelDims(model);
 
-  const partId = o.part === undefined ? D.part : String(o.part);
+  const partRef = o.part === undefined ? D.part : String(o.part);
+  // A custom part file is resolved like the model path and kept as an absolute path.
+  const partId = isPartPath(partRef) && !isAbsolute(partRef) ? resolve(baseDir, partRef) : partRef;
   const part = getPart(partId, 'part');
   const clockMHz = o.clockMHz ?? D.clockMHz;
   if (typeof clockMHz !== 'number' || !(clockMHz >= part.clockMHz.min && clockMHz <= part.clockMHz.max)) {
@@ -140,7 +142,7 @@ export function designFromObject(raw: unknown, baseDir = process.cwd()): DesignP
   const buffers = { weights: oneOf(b.weights ?? D.buffers.weights, 'buffers.weights', ['pingpong', 'single'] as const) };
 
   return Object.freeze({
-    name, modelRef, model, part: part.id, clockMHz, axiBits: axiBits as number,
+    name, modelRef, model, part: isPartPath(partId) ? partId : part.id, clockMHz, axiBits: axiBits as number,
     linear: { tileIn, tileOut }, attention: { parallel, dotTile },
     types: Object.freeze(types) as DesignTypes, approx, gelu: { step, range }, moe: { task, routing }, buffers,
   });

@@ -40,6 +40,8 @@ export interface LayerResult {
   readonly block: number;
   readonly cycles: number;
   readonly ms: number;
+  /** Operations of the layer (same counting as `gops`) per second of the layer, 1e9. */
+  readonly gops?: number;
 }
 
 export interface ResourceEstimate {
