@@ -46,7 +46,29 @@ export function fixedType(
   if (!Number.isInteger(n) || n < 0 || n > W) {
     throw new UserError(field, `saturation bits N=${n} is out of range`, `integer 0..W (${W})`);
   }
-  return Object.freeze({ signed, W, I, F: W - I, q, o, n });
+  // Vitis rejects ap_ufixed with AP_WRAP_SM (its C-simulation headers stop with an error).
+  if (!signed && o === 'AP_WRAP_SM') {
+    throw new UserError(field, 'AP_WRAP_SM needs a signed type (ap_fixed)', OVERFLOW_MODES.filter((m) => m !== 'AP_WRAP_SM').join(', '));
+  }
+  // Store the canonical (interned) mode strings: hot loops compare them, and a string sliced out of
+  // a parsed type would otherwise be compared character by character.
+  const qc = QUANT_MODES[QUANT_MODES.indexOf(q)]!;
+  const oc = OVERFLOW_MODES[OVERFLOW_MODES.indexOf(o)]!;
+  return Object.freeze({ signed, W, I, F: W - I, q: qc, o: oc, n });
+}
+
+/** Widest full-precision intermediate the BigInt path builds (Vitis' default AP_INT_MAX_W). */
+export const MAX_INTERMEDIATE_WIDTH = 1024;
+
+/**
+ * Type of a full-precision operator result (a+b, a·b, −a): default modes, and W may exceed
+ * MAX_WIDTH because intermediates are never stored in a design's declared types.
+ */
+export function wideType(W: number, I: number, signed: boolean): FixedType {
+  if (!Number.isInteger(W) || W < 1 || W > MAX_INTERMEDIATE_WIDTH || !Number.isInteger(I)) {
+    throw new RangeError(`intermediate type W=${W}, I=${I} is out of range (W 1..${MAX_INTERMEDIATE_WIDTH})`);
+  }
+  return Object.freeze({ signed, W, I, F: W - I, q: 'AP_TRN', o: 'AP_WRAP', n: 0 });
 }
 
 const TYPE_RE = /^\s*(ap_fixed|ap_ufixed|ap_int|ap_uint)\s*<\s*([^>]*)>\s*$/;
