@@ -33,6 +33,22 @@ export interface MemorySystem {
   readonly backgroundW: number;
 }
 
+/**
+ * What a board-level reading (power at the board's input connector, e.g. a meter on the 12 V
+ * supply or the ZCU104's 12 V PMBus monitor) adds around the FPGA package and its DRAM
+ * (docs/performance-model.md §6.2; sources and uncertainties of each part's figures in §5).
+ */
+export interface BoardPower {
+  /** Efficiency of the regulators that make the FPGA and DRAM rails from the input supply, 0..1. */
+  readonly regulatorEfficiency: number;
+  /**
+   * Everything else the board draws at its input while the accelerator runs: peripherals
+   * (PHYs, USB, clock generators, system controller), the fan, and the losses of their
+   * converters, W. Derived from an idle board measurement minus its FPGA + DRAM rails.
+   */
+  readonly peripheralsW: number;
+}
+
 export interface Part {
   readonly id: string;
   readonly board: string;
@@ -50,6 +66,8 @@ export interface Part {
   readonly staticW: number;
   /** Power of the hard processor system while it runs the host program (0 for PCIe cards), W. */
   readonly hostW: number;
+  /** Board-level terms; absent when no measurement of the board is known (board scope unavailable). */
+  readonly boardPower?: BoardPower;
 }
 
 /** ZynqMP PS: six 128-bit S_AXI_HP{0..3}/HPC{0,1} ports, ≤ 333 MHz, AXI3 16-beat bursts (UG1085 ch. 35). */
@@ -65,24 +83,52 @@ function zynqmpPs(kind: MemoryKind, dataBits: number, mtps: number, practicalFra
 
 const DDR4_PRACTICAL = 0.8;
 
+/**
+ * ZynqMP PS running a user-space host program under Linux (APU mostly waiting on the
+ * accelerator, DDR controller + PHY, PLLs), measured on a ZCU102 as the sum of its PS INA226
+ * rails: 1.6–2.2 W [rtas22-dart-design power logs], of which ≈ 0.2 W is PS leakage also counted
+ * in `staticW` (within the ±0.3 W uncertainty). Replaces the 2.7 W of Vivado's vectorless PS8
+ * estimate, which assumes busy cores.
+ */
+const ZYNQMP_HOST_W = 2.0;
+
+/** 12 V → 0.85–1.8 V point-of-load buck regulators at light-to-moderate load: 0.80–0.90 (vendor efficiency curves). */
+const POL_EFFICIENCY = 0.85;
+
+/**
+ * Non-FPGA load of a Xilinx ZCU10x evaluation board at its 12 V input, from the ZCU104 PMBus
+ * reading in the PYNQ repository (boards/ZCU104/notebooks/common/zcu104_pmbus.ipynb): 13.8 W at
+ * 12 V idle, of which the FPGA + DRAM rails (INT 3.50, 1V2 0.28, 1V13 0.22, MGTA 0.11,
+ * MGTRA 0.03 W) are 4.14 W → 13.8 − 4.14 / 0.85 = 8.9 W (8.2–9.5 W with the 1V8 rail's
+ * attribution and η = 0.80–0.90). The 3V3 (2.0 W) and 1V8 rails feed mostly peripherals.
+ */
+const ZCU10X_PERIPHERALS_W = 8.9;
+
 const PARTS: Record<string, Part> = {
   // [DS891] XCZU9EG; [UG1182] ZCU102, -2 speed grade; PS DDR4 64-bit at DDR4-2133 (board preset).
   zcu102: {
     id: 'zcu102', board: 'ZCU102', device: 'xczu9eg-ffvb1156-2-e',
     lut: 274_080, ff: 548_160, dsp: 2_520, bram36: 912, uram: 0, clockMHz: { min: 50, max: 400 },
-    memory: zynqmpPs('DDR4', 64, 2133, DDR4_PRACTICAL, 120, 0.6), staticW: 0.9, hostW: 2.7,
+    memory: zynqmpPs('DDR4', 64, 2133, DDR4_PRACTICAL, 120, 0.6), staticW: 0.9, hostW: ZYNQMP_HOST_W,
+    // No 12 V measurement of a ZCU102 found: the ZCU104's figure stands in. The ZCU102 carries more
+    // (2 FMC, 4 SFP+, SATA, PL DDR4, more clock generators), so this is likely a lower bound (−1/+4 W).
+    boardPower: { regulatorEfficiency: POL_EFFICIENCY, peripheralsW: ZCU10X_PERIPHERALS_W },
   },
   // [DS891] XCZU7EV; [UG1267] ZCU104, PS DDR4 64-bit components at DDR4-2400.
   zcu104: {
     id: 'zcu104', board: 'ZCU104', device: 'xczu7ev-ffvc1156-2-e',
     lut: 230_400, ff: 460_800, dsp: 1_728, bram36: 312, uram: 96, clockMHz: { min: 50, max: 400 },
-    memory: zynqmpPs('DDR4', 64, 2400, DDR4_PRACTICAL, 120, 0.4), staticW: 0.8, hostW: 2.7,
+    memory: zynqmpPs('DDR4', 64, 2400, DDR4_PRACTICAL, 120, 0.4), staticW: 0.8, hostW: ZYNQMP_HOST_W,
+    boardPower: { regulatorEfficiency: POL_EFFICIENCY, peripheralsW: ZCU10X_PERIPHERALS_W },
   },
   // [DS987/UG1089] Kria K26 SOM (KV260 starter kit): XCK26, -2LV grade (0.72 V: lower fmax), 4 GB DDR4 64-bit 2400.
   kv260: {
     id: 'kv260', board: 'KV260', device: 'xck26-sfvc784-2LV-c',
     lut: 117_120, ff: 234_240, dsp: 1_248, bram36: 144, uram: 64, clockMHz: { min: 50, max: 333 },
-    memory: zynqmpPs('DDR4', 64, 2400, DDR4_PRACTICAL, 120, 0.4), staticW: 0.6, hostW: 2.2,
+    memory: zynqmpPs('DDR4', 64, 2400, DDR4_PRACTICAL, 120, 0.4), staticW: 0.6, hostW: ZYNQMP_HOST_W,
+    // KV260 at its 12 V input: 9.15 W idle, 10.13 W with the DPU running [Simfero 2026]; the K26 SOM
+    // alone 4.3–4.8 W under load (≈ 3.6 W idle) → 9.15 − 3.6 / 0.85 = 4.9 W (±1 W).
+    boardPower: { regulatorEfficiency: POL_EFFICIENCY, peripheralsW: 4.9 },
   },
   // [DS891] XCZU3EG; Ultra96-V2 (Avnet): -1 speed grade, 2 GB LPDDR4 32-bit at 2133 MT/s.
   ultra96v2: {
@@ -171,7 +217,7 @@ function onlyKeys(o: Obj, allowed: readonly string[], where: string): void {
 /** Validate a parsed custom-part object (fields as in `Part`; `where` prefixes error fields). */
 export function partFromObject(raw: unknown, where = 'part'): Part {
   const o = mapping(raw, where);
-  onlyKeys(o, ['id', 'board', 'device', 'lut', 'ff', 'dsp', 'bram36', 'uram', 'clockMHz', 'memory', 'staticW', 'hostW'], where);
+  onlyKeys(o, ['id', 'board', 'device', 'lut', 'ff', 'dsp', 'bram36', 'uram', 'clockMHz', 'memory', 'staticW', 'hostW', 'boardPower'], where);
   for (const k of ['id', 'board', 'device'] as const) {
     if (typeof o[k] !== 'string' || !(o[k] as string).trim()) throw new UserError(`${where}.${k}`, 'must be a non-empty string');
   }
@@ -200,12 +246,23 @@ export function partFromObject(raw: unknown, where = 'part'): Part {
     pJPerByte: num(m, 'pJPerByte', mw, 0, 10_000),
     backgroundW: num(m, 'backgroundW', mw, 0, 1_000),
   };
+  let boardPower: BoardPower | undefined;
+  if (o.boardPower !== undefined) {
+    const bw = `${where}.boardPower`;
+    const b = mapping(o.boardPower, bw);
+    onlyKeys(b, ['regulatorEfficiency', 'peripheralsW'], bw);
+    boardPower = Object.freeze({
+      regulatorEfficiency: num(b, 'regulatorEfficiency', bw, 0.05, 1),
+      peripheralsW: num(b, 'peripheralsW', bw, 0, 10_000),
+    });
+  }
   return Object.freeze({
     id: String(o.id), board: String(o.board), device: String(o.device),
     lut: num(o, 'lut', where, 1, 1e8, true), ff: num(o, 'ff', where, 1, 1e8, true), dsp: num(o, 'dsp', where, 0, 1e6, true),
     bram36: num(o, 'bram36', where, 0, 1e6, true), uram: num(o, 'uram', where, 0, 1e6, true),
     clockMHz: { min, max }, memory: Object.freeze(memory),
     staticW: num(o, 'staticW', where, 0, 1_000), hostW: num(o, 'hostW', where, 0, 1_000),
+    ...(boardPower ? { boardPower } : {}),
   });
 }
 

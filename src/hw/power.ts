@@ -1,12 +1,20 @@
 /**
- * Power and energy: device static power, the host processor, DRAM (background + pJ/byte of the
- * traffic) and the PL's dynamic power from each unit's resources, clock and activity
- * (docs/performance-model.md §6 lists every constant and where it comes from).
+ * Power and energy at three measurement scopes (docs/performance-model.md §6 lists every
+ * constant and where it comes from):
+ *   chip  = device static + host PS + PL dynamic (each unit's resources × clock × activity);
+ *   rails = chip + DRAM (background + pJ/byte of the traffic);
+ *   board = rails / regulator efficiency + the board's other loads (part.boardPower).
+ * Published accelerator figures mix these scopes; `scope` says which one `totalW` is.
  */
 import type { DesignPoint } from '../design/types.js';
-import type { PowerEstimate, ResourceEstimate } from '../sim/timing/report.js';
+import { UserError } from '../errors.js';
+import type { PowerEstimate, PowerScope, ResourceEstimate } from '../sim/timing/report.js';
 import type { Part } from './parts.js';
 import { estimateResources } from './resources.js';
+
+export type { PowerScope } from '../sim/timing/report.js';
+
+export const POWER_SCOPES: readonly PowerScope[] = ['chip', 'rails', 'board'];
 
 /**
  * Dynamic energy coefficients of UltraScale+ (16 nm, VCCINT 0.85 V), µW per MHz (= pJ per
@@ -43,7 +51,26 @@ export interface Activity {
   readonly resources?: ResourceEstimate;
 }
 
-export function estimatePower(design: DesignPoint, part: Part, activity: Activity): PowerEstimate {
+/**
+ * The scope published figures for a part refer to: the whole board where the database knows the
+ * board (the ZCU102 calibration point, docs/calibration.md "Power"), else FPGA + DRAM rails.
+ */
+export function defaultPowerScope(part: Part): PowerScope {
+  return part.boardPower ? 'board' : 'rails';
+}
+
+/**
+ * Power of one design point at `scope` (default: `defaultPowerScope(part)`). Asking for `board`
+ * on a part without board data is a user error naming `field`.
+ */
+export function estimatePower(design: DesignPoint, part: Part, activity: Activity, scope?: PowerScope, field = 'power.scope'): PowerEstimate {
+  const want = scope ?? defaultPowerScope(part);
+  if (!POWER_SCOPES.includes(want)) throw new UserError(field, `unknown power scope ${JSON.stringify(want)}`, POWER_SCOPES.join(', '));
+  const bp = part.boardPower;
+  if (want === 'board' && !bp) {
+    throw new UserError(field, `part '${part.id}' has no board power data (boardPower), so only chip and rails scopes exist`, 'chip, rails');
+  }
+
   const res = activity.resources ?? estimateResources(design, part);
   const f = design.clockMHz;
   const w = (uwPerMhz: number): number => (uwPerMhz * f) / 1e6;
@@ -58,10 +85,28 @@ export function estimatePower(design: DesignPoint, part: Part, activity: Activit
     logic += w((PL_COEFF.lut * u.lut + PL_COEFF.ff * u.ff) * a);
   }
   const clock = w(PL_COEFF.clockPerFf * res.ff + PL_COEFF.clockBase);
+  const host = part.hostW;
+  const chip = part.staticW + dsp + bram + logic + clock + host;
+
   const bytesPerSecond = activity.seconds > 0 ? activity.offchipBytes / activity.seconds : 0;
   const offchip = bytesPerSecond * part.memory.pJPerByte * 1e-12 + part.memory.backgroundW;
-  const host = part.hostW;
-  const breakdown = { dsp, bram, logic, clock, offchip, host };
-  const dynamicW = dsp + bram + logic + clock + offchip + host;
-  return { staticW: part.staticW, dynamicW, totalW: part.staticW + dynamicW, breakdown };
+  const rails = chip + offchip;
+
+  // Board: the regulators deliver `rails` at efficiency η, so they draw rails / η; the rest of the
+  // board (peripherals, clocks, fan and their converters) is a measured constant.
+  const regulators = bp ? rails * (1 / bp.regulatorEfficiency - 1) : 0;
+  const peripherals = bp ? bp.peripheralsW : 0;
+  const board = bp ? rails + regulators + peripherals : undefined;
+
+  const breakdown: Record<string, number> = { dsp, bram, logic, clock, host };
+  if (want !== 'chip') breakdown.offchip = offchip;
+  if (want === 'board') {
+    breakdown.regulators = regulators;
+    breakdown.peripherals = peripherals;
+  }
+  const totalW = want === 'chip' ? chip : want === 'rails' ? rails : board!;
+  return {
+    staticW: part.staticW, dynamicW: totalW - part.staticW, totalW, breakdown, scope: want,
+    scopes: board === undefined ? { chip, rails } : { chip, rails, board },
+  };
 }

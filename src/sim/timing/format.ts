@@ -51,6 +51,15 @@ function stageRows(stages: readonly StageResult[], r: PerformanceReport, withBlo
   ]);
 }
 
+/** Totals at every scope, so a chip-level (Vivado-like) figure is visible next to a board-level one. */
+function scopeLine(p: PerformanceReport['power']): string {
+  const sc = p.scopes;
+  if (!sc) return '';
+  const parts = [`chip ${sc.chip.toFixed(2)} W`, `rails ${sc.rails.toFixed(2)} W`];
+  if (sc.board !== undefined) parts.push(`board (12 V input) ${sc.board.toFixed(2)} W`);
+  return `scopes: ${parts.join(', ')} (docs/performance-model.md §6)`;
+}
+
 export function formatReport(r: PerformanceReport, part: Part, detail = false): string {
   const res = r.resources;
   const p = r.power;
@@ -65,7 +74,8 @@ export function formatReport(r: PerformanceReport, part: Part, detail = false): 
     `bound      ${pct(r.memoryBoundFraction)} of cycles in memory-bound stages`,
     `resources  ${resLine('dsp', part.dsp)}  ${resLine('bram36', part.bram36)}  ${resLine('uram', part.uram)}`,
     `           ${resLine('lut', part.lut)}  ${resLine('ff', part.ff)}  ${res.fits ? 'fits' : `DOES NOT FIT: ${res.violations.join('; ')}`}`,
-    `power      ${p.totalW.toFixed(2)} W  (static ${p.staticW.toFixed(2)} + dynamic ${p.dynamicW.toFixed(2)}: ${dyn})`,
+    `power      ${p.totalW.toFixed(2)} W at ${p.scope ?? 'rails'} scope  (static ${p.staticW.toFixed(2)} + ${dyn})`,
+    `           ${scopeLine(p)}`,
     `energy     ${r.energyMJ.toFixed(1)} mJ/image  (${r.gopsPerW.toFixed(2)} GOPS/W)`,
     '',
     'per stage (summed over blocks)',
