@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { runValidation } from '../sim/functional/validate-run.js';
+import type { ErrorMetrics, ValidationReport } from '../sim/functional/validate.js';
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+function intOption(field: string, v: string | undefined, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+    throw new UserError(field, `must be an integer ≥ ${min}, got '${v}'`);
+  }
+  return Number(v);
+}
+
+const num = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toExponential(digits - 1) : String(v));
+const db = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : 'inf');
+
+function metricCells(m: ErrorMetrics): string[] {
+  return [db(m.sqnrDb), num(m.mse), num(m.relL2), num(m.maxAbs)];
+}
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The text `vitforge validate` prints (exported for tests). */
+export function formatValidation(r: ValidationReport, image: string, timing = true): string {
+  const routeOf = new Map(r.routing.map((x) => [x.block, x]));
+  const rows = r.stages.map((s) => {
+    const rt = s.stage === 'post_ffn' ? routeOf.get(s.block) : undefined;
+    return [s.name, ...metricCells(s), rt ? `${rt.agreement.toFixed(3)} (top1 ${rt.top1.toFixed(3)})` : ''];
+  });
+  rows.push(['end-to-end', ...metricCells(r.endToEnd), '']);
+  if (r.routing.length) {
+    const c = r.endToEndConsistent;
+    rows.push([`  ${c.tokens} same-routing tokens`, ...metricCells(c), '']);
+  }
+  const out = [
+    `design   ${r.design} (model ${r.model}, ${r.layers} block(s), task ${r.task})`,
+    `weights  ${r.provenance}`,
+    `image    ${image}`,
+  ];
+  if (timing) out.push(`time     float64 ${r.floatMs.toFixed(0)} ms, fixed point ${r.fixedMs.toFixed(0)} ms`);
+  out.push('', table(['stage', 'SQNR dB', 'MSE', 'rel L2', 'max abs', 'routing'], rows));
+  if (r.ablation) {
+    out.push('', 'ablation (end-to-end; one approximation replaced by the exact float function)');
+    out.push(table(['variant', 'SQNR dB', 'MSE', 'rel L2', 'max abs', 'routing'],
+      r.ablation.map((a) => [a.name, ...metricCells(a), a.routing.toFixed(3)])));
+  }
+  return out.join('\n') + '\n';
+}
+
+interface Flags {
+  design?: string; weights: string[]; fillMissing?: boolean; image?: string; seed?: string; layers?: string;
+  json?: string; ablate?: boolean; trace?: string;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('compare the bit-accurate fixed-point datapath with the float64 reference, per block and stage')
+    .option('--design <file>', 'design point (default: the built-in Edge-MoE point)')
+    .option('--weights <dir>', 'folder of <tensor>.float32.bin files; repeat to overlay (first folder wins)', collect, [])
+    .option('--fill-missing', 'fill tensors missing from the weight folders with seeded synthetic values')
+    .option('--image <file>', 'raw float32 image [C][H][W] (default: image.float32.bin of a weights folder, else synthetic)')
+    .option('--seed <n>', 'seed for synthetic weights, image and --fill-missing', '0')
+    .option('--layers <k>', 'run only the first k blocks')
+    .option('--json <file>', 'also write the full report as JSON')
+    .option('--ablate', 'add end-to-end rows with each approximation (exp, recip, rsqrt, GELU) replaced by the exact function')
+    .option('--trace <dir>', 'write the fixed-point intermediates (same format as `vitforge run --trace`)')
+    .action((f: Flags) => {
+      const run = runValidation({
+        design: f.design, weights: f.weights, fillMissing: f.fillMissing, image: f.image,
+        seed: intOption('seed', f.seed), layers: intOption('layers', f.layers), json: f.json,
+        ablate: f.ablate, trace: f.trace,
+      });
+      const w = run.report;
+      if (run.syntheticWeights) {
+        process.stderr.write(`vitforge: note: no --weights given: all tensors are synthetic (seed ${f.seed ?? 0})\n`);
+      } else if (w.syntheticNames.length) {
+        process.stderr.write(`vitforge: note: ${w.syntheticNames.length} tensor(s) are synthetic, not real weights: ${w.syntheticNames.join(', ')}\n`);
+      }
+      process.stdout.write(formatValidation(w, run.image));
+      if (f.trace) process.stdout.write(`trace    ${f.trace}\n`);
+      if (f.json) process.stdout.write(`json     ${f.json}\n`);
+    });
+}
