@@ -1,0 +1,47 @@
+/**
+ * `npm run check:csim-full`: generate the full-size M3ViT-tiny project of the Edge-MoE design point
+ * (hls-out/m3vit-tiny-full) and run its C-simulation. Uses the real weights and image of the shared
+ * folder (src/model/shared.ts) when present, otherwise seeded synthetic ones, and says which.
+ * Exit status 0 only on a bit-exact match. Not part of `npm test` (minutes, not seconds).
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadDesign } from '../design/load.js';
+import { loadImage, syntheticImage } from '../model/image.js';
+import { m3vitDirs, projectRoot } from '../model/shared.js';
+import { loadWeights, syntheticWeights } from '../model/weights.js';
+import { runCsim } from './csim.js';
+import { generateProject } from './generate.js';
+
+export async function checkCsimFull(outDir = join(projectRoot(), 'hls-out', 'm3vit-tiny-full')): Promise<boolean> {
+  const design = loadDesign(join(projectRoot(), 'sims', 'edge-moe-zcu102.yaml'));
+  const dirs = m3vitDirs();
+  const weights = dirs ? loadWeights(design.model, { dirs }) : syntheticWeights(design.model, 0);
+  const imagePath = dirs ? join(dirs[0]!, 'image.float32.bin') : undefined;
+  const image = imagePath ? loadImage(imagePath, design.model) : syntheticImage(design.model, 0);
+  const say = (s: string): boolean => process.stdout.write(`${s}\n`);
+  say(`design ${design.name}, model ${design.model.name}`);
+  say(`weights: ${weights.provenance}${dirs ? '' : ' (shared folder absent)'}; image: ${imagePath ?? 'synthetic (seed 0)'}`);
+  let t0 = performance.now();
+  const gen = generateProject({ design, weights, image, imagePath, outDir });
+  say(`generated ${gen.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s (golden from the fixed-point simulator)`);
+  t0 = performance.now();
+  const r = await runCsim(gen.outDir, { extraFlags: '-Werror' });
+  if (!r.built) {
+    process.stdout.write(r.buildLog);
+    say('FAIL: build failed');
+    return false;
+  }
+  process.stdout.write(r.runLog);
+  say(`g++ build ${(r.buildMs / 1000).toFixed(1)} s, C-simulation run ${(r.runMs / 1000).toFixed(1)} s`);
+  return r.passed;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  checkCsimFull().then((ok) => {
+    process.exitCode = ok ? 0 : 1;
+  }, (e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  });
+}
