@@ -1,0 +1,180 @@
+/**
+ * Running a DSE: the strategy proposes batches, the backend evaluates them (in-process or on
+ * worker threads), records are kept in point-id order, and the output directory is written into a
+ * temporary sibling and renamed into place at the end — also after Ctrl-C, with every finished
+ * point. `--resume DIR` replays the same strategy with the same seed, taking finished points from
+ * DIR instead of evaluating them again, so a resumed run ends exactly like an uninterrupted one.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import type { RunConfig } from './config.js';
+import { metricColumns, type EvalDeps, type PointRecord } from './evaluate.js';
+import { recordFromJson, recordToJson, writeOutputs, type PointJson } from './output.js';
+import { createBackend, type Job } from './pool.js';
+import { Progress } from './progress.js';
+import { pointKey } from './space.js';
+import { makeStrategy } from './strategies.js';
+
+export interface ExecOptions {
+  /** Worker threads (default: available cores); 1 evaluates in-process. */
+  readonly jobs?: number;
+  /** Aborting stops the run cleanly; finished points are kept. */
+  readonly signal?: AbortSignal;
+  /** Progress bar on stderr (default: only on a terminal outside CI). */
+  readonly progress?: boolean;
+  /** Replace the performance / accuracy models (tests); forces in-process evaluation. */
+  readonly deps?: EvalDeps;
+  /** Finished points of an earlier run of the same config, by point key. */
+  readonly previous?: ReadonlyMap<string, PointRecord>;
+  /** Write the HTML/Markdown report into DIR/report (default true). */
+  readonly report?: boolean;
+}
+
+export interface DseSummary {
+  readonly out: string;
+  readonly status: 'complete' | 'interrupted';
+  readonly evaluated: number;
+  /** Points taken from the resumed run rather than evaluated. */
+  readonly reused: number;
+  readonly counts: Readonly<Record<string, number>>;
+  /** Rejection reasons with their counts, most frequent first. */
+  readonly reasons: readonly (readonly [string, number])[];
+  readonly paretoIds: readonly number[];
+  readonly best: Readonly<Record<string, { id: number; value: number }>>;
+  readonly seconds: number;
+  readonly pointsPerSecond: number;
+  readonly backend: string;
+  readonly jobs: number;
+}
+
+/** Replace `out` by the finished `tmp` directory (rename: never a half-written `out`). */
+function swapInto(tmp: string, out: string): void {
+  if (existsSync(out)) {
+    const old = `${out}.old-${process.pid}`;
+    rmSync(old, { recursive: true, force: true });
+    renameSync(out, old);
+    renameSync(tmp, out);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(tmp, out);
+  }
+}
+
+export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions = {}): Promise<DseSummary> {
+  const out = resolve(outDir);
+  const parent = dirname(out);
+  if (!existsSync(parent)) throw new UserError('--out', `parent folder does not exist: ${parent}`);
+  const tmp = join(parent, `.${basename(out)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const space = cfg.eval.space;
+  const columns = metricColumns(cfg.eval);
+  const jsonl = join(tmp, 'points.jsonl');
+  writeFileSync(jsonl, '');
+
+  const t0 = process.hrtime.bigint();
+  const jobs = Math.max(1, exec.jobs ?? availableParallelism());
+  let backend;
+  try {
+    backend = await createBackend(cfg.eval, jobs, exec.deps);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const strategy = makeStrategy(cfg.strategy, space, cfg.seed, cfg.population);
+  const records: PointRecord[] = [];
+  const progress = exec.progress === undefined ? Progress.auto(cfg.budget) : new Progress(cfg.budget, exec.progress);
+  let nextId = 0;
+  let reused = 0;
+  let interrupted = false;
+  try {
+    while (nextId < cfg.budget) {
+      if (exec.signal?.aborted) { interrupted = true; break; }
+      const batch = strategy.ask(cfg.budget - nextId);
+      if (batch.length === 0) break;
+      const asked: Job[] = batch.map((idx) => ({ id: nextId++, idx }));
+      const got: PointRecord[] = [];
+      const todo: Job[] = [];
+      for (const j of asked) {
+        const prev = exec.previous?.get(pointKey(j.idx));
+        if (prev) got.push({ ...prev, id: j.id });
+        else todo.push(j);
+      }
+      reused += got.length;
+      progress.add(got.length);
+      got.push(...(await backend.evaluate(todo, exec.signal, (n) => progress.add(n))));
+      got.sort((a, b) => a.id - b.id);
+      records.push(...got);
+      appendFileSync(jsonl, got.map((r) => JSON.stringify(recordToJson(r, space, columns)) + '\n').join(''));
+      if (got.length < asked.length) { interrupted = true; break; }
+      strategy.tell(got);
+    }
+  } catch (e) {
+    progress.finish();
+    await backend.close();
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  progress.finish();
+  await backend.close();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+
+  const { pareto, best } = writeOutputs(tmp, records, space, columns, cfg.objectives);
+  const counts: Record<string, number> = { ok: 0, invalid: 0, nofit: 0, constraint: 0 };
+  const reasonCount = new Map<string, number>();
+  for (const r of records) {
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+    for (const why of new Set(r.reasons)) reasonCount.set(why, (reasonCount.get(why) ?? 0) + 1);
+  }
+  const reasons = [...reasonCount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const bestOut: Record<string, { id: number; value: number }> = {};
+  for (const [label, r] of best) {
+    const k = cfg.objectives.findIndex((o) => o.label === label);
+    bestOut[label] = { id: r.id, value: r.metrics![columns.indexOf(cfg.objectives[k]!.name)]! };
+  }
+  const evaluated = records.length - reused;
+  const summary: DseSummary = {
+    out, status: interrupted ? 'interrupted' : 'complete', evaluated: records.length, reused, counts, reasons,
+    paretoIds: pareto.map((r) => r.id), best: bestOut, seconds,
+    pointsPerSecond: seconds > 0 ? evaluated / seconds : 0, backend: backend.kind, jobs: backend.jobs,
+  };
+  writeFileSync(join(tmp, 'dse.json'), JSON.stringify({ config: cfg, summary: { ...summary, out: undefined } }, null, 1) + '\n');
+  if (exec.report !== false) {
+    const { writeDseReport } = await import('../report/index.js');
+    await writeDseReport(tmp, join(tmp, 'report'));
+  }
+  swapInto(tmp, out);
+  return summary;
+}
+
+/** Config and finished points of an earlier run (for --resume). */
+export function loadRun(dir: string): { cfg: RunConfig; previous: Map<string, PointRecord> } {
+  const path = join(dir, 'dse.json');
+  if (!existsSync(path)) throw new UserError('--resume', `${dir} is not a DSE output folder (no dse.json)`);
+  let cfg: RunConfig;
+  try {
+    cfg = (JSON.parse(readFileSync(path, 'utf8')) as { config: RunConfig }).config;
+  } catch (e) {
+    throw new UserError('--resume', `cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (!cfg || cfg.version !== 1) throw new UserError('--resume', `${path} was written by an incompatible vitforge version`);
+  const columns = metricColumns(cfg.eval);
+  const previous = new Map<string, PointRecord>();
+  const jsonl = join(dir, 'points.jsonl');
+  if (existsSync(jsonl)) {
+    for (const line of readFileSync(jsonl, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let j: PointJson;
+      try {
+        j = JSON.parse(line) as PointJson;
+      } catch {
+        continue; // a line cut short by a crash: that point is evaluated again
+      }
+      const rec = recordFromJson(j, columns, cfg.objectives);
+      previous.set(pointKey(rec.idx), rec);
+    }
+  }
+  return { cfg, previous };
+}

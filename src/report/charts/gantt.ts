@@ -1,0 +1,62 @@
+/**
+ * Gantt-style timeline of one transformer block: one row per hardware unit, one bar per stage
+ * from its start to its end (µs from the block start). The performance model runs the stages of
+ * a block one after another, so each stage starts when the previous one ends.
+ */
+import type { PerformanceReport } from '../../sim/timing/report.js';
+import { PALETTE, axisLabels, finish, fmt, frame, legend } from './frame.js';
+
+export interface TimelineBar {
+  readonly stage: string;
+  readonly unit: string;
+  /** µs from the start of the block. */
+  readonly start: number;
+  readonly end: number;
+  readonly bound: string;
+}
+
+export function blockTimeline(perf: PerformanceReport, block: number): TimelineBar[] {
+  const usPerCycle = 1 / perf.clockMHz;
+  let t = 0;
+  return perf.stages.filter((s) => s.block === block).map((s) => {
+    const bar = { stage: s.stage, unit: s.unit, start: t, end: t + s.cycles * usPerCycle, bound: s.bound };
+    t = bar.end;
+    return bar;
+  });
+}
+
+/** The first MoE block if the model has one (gate and experts are the interesting part), else block 0. */
+export function defaultTimelineBlock(perf: PerformanceReport): number {
+  const moe = perf.stages.find((s) => s.stage === 'experts' || s.unit === 'moe-router');
+  return moe ? moe.block : 0;
+}
+
+export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock(perf)): string {
+  const bars = blockTimeline(perf, block);
+  const units = [...new Set(bars.map((b) => b.unit))];
+  const f = frame({
+    id: 'timeline', title: `Timeline of block ${block} — ${perf.design} (${fmt(bars.at(-1)?.end ?? 0)} µs)`,
+    height: 110 + 34 * Math.max(3, units.length), margin: { left: 96, right: 150 },
+  });
+  const d3 = f.d3;
+  const x = d3.scaleLinear().domain([0, (bars.at(-1)?.end ?? 1) || 1]).nice().range([0, f.w]);
+  const y = d3.scaleBand().domain(units).range([0, f.h]).padding(0.2);
+  f.plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${f.h})`).call(d3.axisBottom(x).ticks(8));
+  f.plot.append('g').attr('class', 'y-axis').call(d3.axisLeft(y));
+  const stages = [...new Set(bars.map((b) => b.stage))];
+  const color = (s: string): string => PALETTE[stages.indexOf(s) % PALETTE.length]!;
+  for (const b of bars) {
+    const g = f.plot.append('g').attr('class', 'task');
+    g.append('rect').attr('class', 'bar').attr('x', x(b.start)).attr('y', y(b.unit)).attr('height', y.bandwidth())
+      .attr('width', Math.max(1, x(b.end) - x(b.start))).attr('fill', color(b.stage))
+      .attr('stroke', b.bound === 'memory' ? '#000000' : 'none').attr('stroke-dasharray', b.bound === 'memory' ? '3,2' : null)
+      .append('title').text(`${b.stage} (${b.unit}, ${b.bound}-bound): ${fmt(b.start)}–${fmt(b.end)} µs`);
+    if (x(b.end) - x(b.start) > 7 * b.stage.length) {
+      g.append('text').attr('x', (x(b.start) + x(b.end)) / 2).attr('y', y(b.unit) + y.bandwidth() / 2 + 4)
+        .attr('text-anchor', 'middle').attr('fill', '#ffffff').attr('font-size', 10).text(b.stage);
+    }
+  }
+  axisLabels(f, `time from the start of block ${block} (µs)`, 'hardware unit');
+  legend(f, [...stages.map((s) => ({ label: s, color: color(s) })), { label: 'memory-bound (outline)', color: '#000000', kind: 'dashed' as const }], f.w + 12, 0);
+  return finish(f);
+}

@@ -1,0 +1,99 @@
+/**
+ * Roofline: each stage kind (summed over blocks) and the whole image as points at their
+ * operational intensity (ops per off-chip byte) and achieved performance, against the part's
+ * compute ceiling (every DSP doing one MAC = 2 ops per cycle at the design clock) and its DDR/HBM
+ * bandwidth ceilings (peak and practically achievable), plus the design's own linear-unit peak.
+ */
+import type { DesignPoint } from '../../design/types.js';
+import type { Part } from '../../hw/parts.js';
+import type { PerformanceReport } from '../../sim/timing/report.js';
+import { PALETTE, axisLabels, finish, fmt, frame, legend } from './frame.js';
+
+export interface RooflinePoint {
+  readonly label: string;
+  /** Operations (2 per MAC) per off-chip byte. */
+  readonly oi: number;
+  /** Achieved GOP/s over the stage's own time. */
+  readonly gops: number;
+}
+
+/** Stage kinds with MACs and traffic, and the total. */
+export function rooflinePoints(perf: PerformanceReport): RooflinePoint[] {
+  const agg = new Map<string, { macs: number; bytes: number; cycles: number }>();
+  for (const s of perf.stages) {
+    const a = agg.get(s.stage) ?? { macs: 0, bytes: 0, cycles: 0 };
+    a.macs += s.macs; a.bytes += s.bytes; a.cycles += s.cycles;
+    agg.set(s.stage, a);
+  }
+  const f = perf.clockMHz * 1e6;
+  const pts: RooflinePoint[] = [];
+  for (const [label, a] of agg) {
+    if (a.macs > 0 && a.bytes > 0 && a.cycles > 0) pts.push({ label, oi: (2 * a.macs) / a.bytes, gops: (2 * a.macs) / (a.cycles / f) / 1e9 });
+  }
+  const bytes = perf.stages.reduce((s, x) => s + x.bytes, 0);
+  if (bytes > 0 && perf.cycles > 0) pts.push({ label: 'whole image', oi: (2 * perf.macs) / bytes, gops: (2 * perf.macs) / (perf.cycles / f) / 1e9 });
+  return pts;
+}
+
+export interface Ceilings {
+  /** GOP/s with every DSP doing one MAC per cycle. */
+  readonly partPeak: number;
+  /** GOP/s of the design's linear unit (tileIn × tileOut MACs per cycle). */
+  readonly linearPeak: number;
+  /** GB/s. */
+  readonly peakBw: number;
+  readonly practicalBw: number;
+}
+
+export function ceilings(design: DesignPoint, part: Part, clockMHz = design.clockMHz): Ceilings {
+  const ghz = clockMHz / 1e3;
+  return {
+    partPeak: 2 * part.dsp * ghz,
+    linearPeak: 2 * design.linear.tileIn * design.linear.tileOut * ghz,
+    peakBw: part.memory.peakGBps,
+    practicalBw: part.memory.practicalGBps,
+  };
+}
+
+export function rooflineChart(perf: PerformanceReport, design: DesignPoint, part: Part): string {
+  const f = frame({ id: 'roofline', title: `Roofline of ${perf.design} on ${part.board} at ${perf.clockMHz} MHz`, height: 420, margin: { right: 190 } });
+  const d3 = f.d3;
+  const pts = rooflinePoints(perf);
+  const c = ceilings(design, part, perf.clockMHz);
+  const ridge = c.partPeak / c.peakBw;
+  const ois = [...pts.map((p) => p.oi), ridge, c.linearPeak / c.practicalBw];
+  const xlo = Math.min(...ois) / 4, xhi = Math.max(...ois) * 4;
+  const ylo = Math.min(...pts.map((p) => p.gops), xlo * c.practicalBw) / 2, yhi = c.partPeak * 2;
+  const x = d3.scaleLog().domain([xlo, xhi]).range([0, f.w]);
+  const y = d3.scaleLog().domain([ylo, yhi]).range([f.h, 0]);
+  f.plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${f.h})`).call(d3.axisBottom(x).ticks(6, '~g'));
+  f.plot.append('g').attr('class', 'y-axis').call(d3.axisLeft(y).ticks(6, '~g'));
+  const roof = (bw: number, peak: number, color: string, dash: string | null, cls: string): void => {
+    const line = d3.line()([[x(xlo), y(xlo * bw)], [x(peak / bw), y(peak)], [x(xhi), y(peak)]]);
+    f.plot.append('path').attr('class', `ceiling ${cls}`).attr('d', line).attr('fill', 'none').attr('stroke', color)
+      .attr('stroke-width', 2).attr('stroke-dasharray', dash);
+  };
+  roof(c.peakBw, c.partPeak, '#333333', null, 'part-peak');
+  roof(c.practicalBw, c.partPeak, '#777777', '6,4', 'part-practical');
+  f.plot.append('line').attr('class', 'ceiling linear-peak').attr('x1', x(c.linearPeak / c.practicalBw)).attr('x2', f.w)
+    .attr('y1', y(c.linearPeak)).attr('y2', y(c.linearPeak)).attr('stroke', PALETTE[1]).attr('stroke-width', 2).attr('stroke-dasharray', '3,3');
+  pts.forEach((p, i) => {
+    const total = p.label === 'whole image';
+    const g = f.plot.append('g').attr('class', 'point');
+    g.append(total ? 'rect' : 'circle')
+      .attr(total ? 'x' : 'cx', x(p.oi) - (total ? 6 : 0)).attr(total ? 'y' : 'cy', y(p.gops) - (total ? 6 : 0))
+      .attr(total ? 'width' : 'r', total ? 12 : 5).attr('height', total ? 12 : null)
+      .attr('fill', total ? '#000000' : PALETTE[(i + 2) % PALETTE.length])
+      .append('title').text(`${p.label}: ${fmt(p.oi)} op/B, ${fmt(p.gops)} GOP/s`);
+    g.append('text').attr('x', x(p.oi) + 8).attr('y', y(p.gops) - 6).attr('font-size', 10).text(p.label);
+  });
+  axisLabels(f, 'operational intensity (operations per off-chip byte, log)', 'performance (GOP/s, log)');
+  legend(f, [
+    { label: `part: ${fmt(c.partPeak)} GOP/s, ${fmt(c.peakBw)} GB/s`, color: '#333333', kind: 'line' },
+    { label: `practical DDR ${fmt(c.practicalBw)} GB/s`, color: '#777777', kind: 'dashed' },
+    { label: `linear unit ${fmt(c.linearPeak)} GOP/s`, color: PALETTE[1]!, kind: 'dashed' },
+    { label: 'stage kinds', color: PALETTE[2]!, kind: 'circle' },
+    { label: 'whole image', color: '#000000' },
+  ], f.w + 12, 0);
+  return finish(f);
+}
