@@ -6,6 +6,13 @@ import { printTable, type BenchModule } from './table.js';
 
 /** Bench modules register here; keep one line per module. */
 const MODULES: (() => Promise<BenchModule>)[] = [
+  () => import('./float.js').then((m) => m.default),
+  () => import('./simulate.js').then((m) => m.default),
+  () => import('./functional.js').then((m) => m.default),
+  () => import('./fixed.js').then((m) => m.default),
+  () => import('./csim-headers.js').then((m) => m.default),
+  () => import('./dse.js').then((m) => m.default),
+  () => import('./math.js').then((m) => m.default),
 ];
 
 const filter = process.argv[2]?.toLowerCase();
