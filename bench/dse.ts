@@ -11,7 +11,7 @@ import { AccuracyOracle } from '../src/dse/accuracy.js';
 import { inProcessBackend, workerBackend, workerScript, type Job } from '../src/dse/pool.js';
 import { runDse } from '../src/dse/run.js';
 import { RandomStrategy } from '../src/dse/strategies.js';
-import { Rng } from '../src/dse/rng.js';
+import { Rng } from '../src/rng.js';
 import type { BenchModule, BenchRow } from './table.js';
 
 const N = 2000;

@@ -14,7 +14,7 @@
 import { dotTiled } from '../src/fixed/kernels.js';
 import { fromDoubleArray, quantizeArray } from '../src/fixed/quantize.js';
 import { parseFixedType } from '../src/fixed/type.js';
-import { Rng } from '../src/model/weights-synthetic.js';
+import { Rng } from '../src/rng.js';
 import { timeMs, type BenchModule, type BenchRow } from './table.js';
 
 /**

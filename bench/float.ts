@@ -9,7 +9,7 @@ import { syntheticImage } from '../src/model/image.js';
 import { lowerModel, totalMacs } from '../src/model/ops.js';
 import { presetModel } from '../src/model/presets.js';
 import { syntheticWeights } from '../src/model/weights.js';
-import { Rng } from '../src/model/weights-synthetic.js';
+import { Rng } from '../src/rng.js';
 import { timeMs, type BenchModule, type BenchRow } from './table.js';
 
 export default {

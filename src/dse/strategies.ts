@@ -4,7 +4,7 @@
  * point-id order — so the sequence of points depends on the seed and budget, never on --jobs.
  * Each strategy proposes only points it has not proposed before.
  */
-import { Rng } from './rng.js';
+import { Rng } from '../rng.js';
 import type { PointRecord } from './evaluate.js';
 import { crowdingDistance, nonDominatedSort } from './pareto.js';
 import { baseIndex, pointAt, pointKey, type Space } from './space.js';
@@ -36,7 +36,7 @@ export class GridStrategy implements Strategy {
 /** Uniform integer in [0, n) for n up to 2^53 (two 32-bit draws when needed). */
 function bigInt(rng: Rng, n: number): number {
   if (n <= 4294967296) return rng.int(n);
-  return Math.floor((rng.u32() * 4294967296 + rng.u32()) / 18446744073709551616 * n);
+  return Math.floor((rng.nextU32() * 4294967296 + rng.nextU32()) / 18446744073709551616 * n);
 }
 
 /**
@@ -148,8 +148,8 @@ export class Nsga2Strategy implements Strategy {
 
   private vary(a: readonly number[], b: readonly number[]): Int32Array {
     const child = Int32Array.from(a);
-    if (this.rng.float() < this.cx) {
-      for (let i = 0; i < child.length; i++) if (this.rng.float() < 0.5) child[i] = b[i]!;
+    if (this.rng.uniform() < this.cx) {
+      for (let i = 0; i < child.length; i++) if (this.rng.uniform() < 0.5) child[i] = b[i]!;
     }
     return this.mutate(child, true);
   }
@@ -158,9 +158,9 @@ export class Nsga2Strategy implements Strategy {
     const out = inPlace ? idx : Int32Array.from(idx);
     for (let i = 0; i < out.length; i++) {
       const n = this.space.dims[i]!.values.length;
-      if (n < 2 || this.rng.float() >= this.pm) continue;
-      if (this.rng.float() < 0.5) {
-        const step = (this.rng.float() < 0.5 ? 1 : 2) * (this.rng.float() < 0.5 ? -1 : 1);
+      if (n < 2 || this.rng.uniform() >= this.pm) continue;
+      if (this.rng.uniform() < 0.5) {
+        const step = (this.rng.uniform() < 0.5 ? 1 : 2) * (this.rng.uniform() < 0.5 ? -1 : 1);
         out[i] = Math.min(n - 1, Math.max(0, out[i]! + step));
       } else {
         out[i] = (out[i]! + 1 + this.rng.int(n - 1)) % n;

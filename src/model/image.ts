@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { UserError } from '../errors.js';
 import type { ModelSpec } from './ir.js';
-import { Rng } from './weights-synthetic.js';
+import { Rng } from '../rng.js';
 
 export function imageSize(model: ModelSpec): number {
   return model.channels * model.imageHeight * model.imageWidth;

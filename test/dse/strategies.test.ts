@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PointRecord } from '../../src/dse/evaluate.js';
 import { paretoFront } from '../../src/dse/pareto.js';
-import { Rng } from '../../src/dse/rng.js';
+import { Rng } from '../../src/rng.js';
 import { pointAt, pointKey, type Space } from '../../src/dse/space.js';
 import { GridStrategy, Nsga2Strategy, RandomStrategy, type Strategy } from '../../src/dse/strategies.js';
 

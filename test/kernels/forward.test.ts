@@ -13,7 +13,7 @@ import { modelFromObject } from '../../src/model/file.js';
 import { syntheticImage } from '../../src/model/image.js';
 import type { ModelSpec } from '../../src/model/ir.js';
 import { makeWeightSet, syntheticWeights, tensorSize, tensorSpecs, type WeightSet } from '../../src/model/weights.js';
-import { Rng } from '../../src/model/weights-synthetic.js';
+import { Rng } from '../../src/rng.js';
 import { UserError } from '../../src/errors.js';
 import { naiveForward, relL2 } from './naive-forward.js';
 

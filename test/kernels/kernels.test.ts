@@ -12,7 +12,7 @@ import { mlp } from '../../src/kernels/mlp.js';
 import { moeExperts, moeGate, topK } from '../../src/kernels/moe.js';
 import { im2patches, patchEmbed } from '../../src/kernels/patch.js';
 import { geluExact } from '../../src/kernels/erf.js';
-import { Rng } from '../../src/model/weights-synthetic.js';
+import { Rng } from '../../src/rng.js';
 
 function randArray(n: number, seed: number, scale = 1): Float64Array {
   const r = new Rng(seed, 'test');

@@ -7,7 +7,7 @@ import { modelFromObject } from '../../src/model/file.js';
 import { presetModel } from '../../src/model/presets.js';
 import { m3vitDirs } from '../../src/model/shared.js';
 import { loadWeights, syntheticWeights, tensorSize, tensorSpecs, type WeightSet } from '../../src/model/weights.js';
-import { Rng } from '../../src/model/weights-synthetic.js';
+import { Rng } from '../../src/rng.js';
 import { sameValues } from './arrays.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vitforge-w-'));
