@@ -1,47 +1,51 @@
 import type { Command } from 'commander';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { UserError } from '../errors.js';
 import { loadDesign } from '../design/load.js';
+import type { DesignPoint } from '../design/types.js';
 import { getPart } from '../hw/parts.js';
+import { writeFileAtomic, checkOutputFile } from '../io/atomic.js';
+import { resolveInputs } from '../model/inputs.js';
+import { forwardFixed, quantizeWeights } from '../sim/functional/index.js';
 import { evaluatePerformance } from '../sim/timing/index.js';
 import { formatReport } from '../sim/timing/format.js';
+import type { RoutingStats } from '../sim/timing/report.js';
 import { loadRoutingFile } from '../sim/timing/routing.js';
+import { addInputOptions, inputOptions, reportSynthetic, type InputFlags } from './options.js';
 
-interface SimulateFlags {
+interface SimulateFlags extends InputFlags {
   design?: string;
   json?: string;
   routing?: string;
   detail?: boolean;
 }
 
-/** Write `text` to `path` through a temporary sibling, so a failure never leaves half a file. */
-function writeAtomic(path: string, text: string): void {
-  const abs = resolve(path);
-  if (!existsSync(dirname(abs))) throw new UserError('--json', `folder does not exist: ${dirname(abs)}`);
-  const tmp = `${abs}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, abs);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UserError('--json', `cannot write ${abs}: ${(e as Error).message}`);
-  }
+/**
+ * Routing of the MoE blocks, in order of preference: a routing file; the functional simulator run
+ * on the given weights (design `moe.routing: simulate`); otherwise the design's assumption.
+ */
+function routingFor(design: DesignPoint, f: SimulateFlags): RoutingStats | undefined {
+  if (f.routing) return loadRoutingFile(f.routing, design);
+  const hasMoe = design.model.blocks.some((b) => b.kind === 'moe');
+  if (!hasMoe || design.moe.routing.kind !== 'simulate' || f.weights.length === 0) return undefined;
+  const inputs = resolveInputs(design.model, inputOptions(f));
+  reportSynthetic(inputs);
+  const { routing } = forwardFixed(design, quantizeWeights(design, inputs.weights), inputs.image);
+  return { source: `${routing.source} on ${inputs.weights.provenance}; image ${inputs.imageLabel}`, blocks: routing.blocks };
 }
 
 export function registerSimulate(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
-    .description('cycle/resource/power model of one design point for one image (no functional simulation)')
+    .description('cycle/resource/power model of one design point for one image')
     .option('--design <file>', 'design file (default: the built-in Edge-MoE ZCU102 point)')
     .option('--json <file>', 'also write the whole report as JSON')
-    .option('--routing <file>', 'MoE routing {"source", "blocks": [{"block", "counts": [...]}]} (e.g. from the functional simulator)')
-    .option('--detail', 'also print every stage of every block')
+    .option('--routing <file>', 'MoE routing {"source", "blocks": [{"block", "counts": [...]}]} (overrides --weights)')
+    .option('--detail', 'also print every stage of every block');
+  addInputOptions(cmd)
     .action((f: SimulateFlags) => {
       const design = loadDesign(f.design);
-      const routing = f.routing ? loadRoutingFile(f.routing, design) : undefined;
-      const report = evaluatePerformance(design, routing);
-      if (f.json) writeAtomic(f.json, JSON.stringify(report, null, 2) + '\n');
+      if (f.json) checkOutputFile(f.json, '--json');
+      const report = evaluatePerformance(design, routingFor(design, f));
+      if (f.json) writeFileAtomic(f.json, JSON.stringify(report, null, 2) + '\n', '--json');
       process.stdout.write(formatReport(report, getPart(design.part), f.detail ?? false));
     });
 }

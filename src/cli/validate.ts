@@ -1,19 +1,7 @@
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
 import { runValidation } from '../sim/functional/validate-run.js';
 import type { ErrorMetrics, ValidationReport } from '../sim/functional/validate.js';
-
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
-}
-
-function intOption(field: string, v: string | undefined, min = 0): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v.trim()) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw new UserError(field, `must be an integer ≥ ${min}, got '${v}'`);
-  }
-  return Number(v);
-}
+import { addInputOptions, inputOptions, intOption, reportSynthetic, type InputFlags } from './options.js';
 
 const num = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toExponential(digits - 1) : String(v));
 const db = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : 'inf');
@@ -55,36 +43,27 @@ export function formatValidation(r: ValidationReport, image: string, timing = tr
   return out.join('\n') + '\n';
 }
 
-interface Flags {
-  design?: string; weights: string[]; fillMissing?: boolean; image?: string; seed?: string; layers?: string;
-  json?: string; ablate?: boolean; trace?: string;
+interface Flags extends InputFlags {
+  design?: string; layers?: string; json?: string; ablate?: boolean; trace?: string;
 }
 
 export function registerValidate(program: Command): void {
-  program
+  const cmd = program
     .command('validate')
     .description('compare the bit-accurate fixed-point datapath with the float64 reference, per block and stage')
-    .option('--design <file>', 'design point (default: the built-in Edge-MoE point)')
-    .option('--weights <dir>', 'folder of <tensor>.float32.bin files; repeat to overlay (first folder wins)', collect, [])
-    .option('--fill-missing', 'fill tensors missing from the weight folders with seeded synthetic values')
-    .option('--image <file>', 'raw float32 image [C][H][W] (default: image.float32.bin of a weights folder, else synthetic)')
-    .option('--seed <n>', 'seed for synthetic weights, image and --fill-missing', '0')
+    .option('--design <file>', 'design point (default: the built-in Edge-MoE point)');
+  addInputOptions(cmd)
     .option('--layers <k>', 'run only the first k blocks')
     .option('--json <file>', 'also write the full report as JSON')
     .option('--ablate', 'add end-to-end rows with each approximation (exp, recip, rsqrt, GELU) replaced by the exact function')
     .option('--trace <dir>', 'write the fixed-point intermediates (same format as `vitforge run --trace`)')
     .action((f: Flags) => {
       const run = runValidation({
-        design: f.design, weights: f.weights, fillMissing: f.fillMissing, image: f.image,
-        seed: intOption('seed', f.seed), layers: intOption('layers', f.layers), json: f.json,
+        ...inputOptions(f), design: f.design, layers: intOption('layers', f.layers), json: f.json,
         ablate: f.ablate, trace: f.trace,
       });
       const w = run.report;
-      if (run.syntheticWeights) {
-        process.stderr.write(`vitforge: note: no --weights given: all tensors are synthetic (seed ${f.seed ?? 0})\n`);
-      } else if (w.syntheticNames.length) {
-        process.stderr.write(`vitforge: note: ${w.syntheticNames.length} tensor(s) are synthetic, not real weights: ${w.syntheticNames.join(', ')}\n`);
-      }
+      reportSynthetic(run.inputs);
       process.stdout.write(formatValidation(w, run.image));
       if (f.trace) process.stdout.write(`trace    ${f.trace}\n`);
       if (f.json) process.stdout.write(`json     ${f.json}\n`);

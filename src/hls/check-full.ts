@@ -7,21 +7,18 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadDesign } from '../design/load.js';
-import { loadImage, syntheticImage } from '../model/image.js';
+import { resolveInputs } from '../model/inputs.js';
 import { m3vitDirs, projectRoot } from '../model/shared.js';
-import { loadWeights, syntheticWeights } from '../model/weights.js';
 import { runCsim } from './csim.js';
 import { generateProject } from './generate.js';
 
 export async function checkCsimFull(outDir = join(projectRoot(), 'hls-out', 'm3vit-tiny-full')): Promise<boolean> {
   const design = loadDesign(join(projectRoot(), 'sims', 'edge-moe-zcu102.yaml'));
   const dirs = m3vitDirs();
-  const weights = dirs ? loadWeights(design.model, { dirs }) : syntheticWeights(design.model, 0);
-  const imagePath = dirs ? join(dirs[0]!, 'image.float32.bin') : undefined;
-  const image = imagePath ? loadImage(imagePath, design.model) : syntheticImage(design.model, 0);
+  const { weights, image, imagePath, imageLabel } = resolveInputs(design.model, { weights: dirs ?? [] });
   const say = (s: string): boolean => process.stdout.write(`${s}\n`);
   say(`design ${design.name}, model ${design.model.name}`);
-  say(`weights: ${weights.provenance}${dirs ? '' : ' (shared folder absent)'}; image: ${imagePath ?? 'synthetic (seed 0)'}`);
+  say(`weights: ${weights.provenance}${dirs ? '' : ' (shared folder absent)'}; image: ${imageLabel}`);
   let t0 = performance.now();
   const gen = generateProject({ design, weights, image, imagePath, outDir });
   say(`generated ${gen.outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s (golden from the fixed-point simulator)`);

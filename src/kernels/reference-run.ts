@@ -4,25 +4,19 @@
  * float64 forward pass, optionally trace and dump. Kept out of the CLI so tests and other
  * commands can call it.
  */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { endianness } from 'node:os';
-import { UserError } from '../errors.js';
+import { checkOutputFile, writeFileAtomic } from '../io/atomic.js';
 import { resolveModel } from '../model/file.js';
-import { loadImage, syntheticImage } from '../model/image.js';
 import type { ModelSpec } from '../model/ir.js';
-import { loadWeights, syntheticWeights, type WeightSet } from '../model/weights.js';
+import { resolveInputs, type InputOptions, type ModelInputs } from '../model/inputs.js';
+import type { WeightSet } from '../model/weights.js';
 import { forwardReference, resolveForwardOptions } from './forward.js';
 import { DirectoryTrace } from './trace-writer.js';
 
-export interface RunOptions {
+export interface RunOptions extends InputOptions {
   readonly model?: string;
-  readonly weights?: readonly string[];
-  readonly image?: string;
-  readonly seed?: number;
   readonly layers?: number;
   readonly task?: number;
-  readonly fillMissing?: boolean;
   readonly trace?: string;
   readonly dump?: string;
 }
@@ -30,6 +24,7 @@ export interface RunOptions {
 export interface RunResult {
   readonly model: ModelSpec;
   readonly weights: WeightSet;
+  readonly inputs: ModelInputs;
   /** Path of the image file, or "synthetic (seed N)". */
   readonly image: string;
   readonly layers: number;
@@ -38,28 +33,13 @@ export interface RunResult {
   readonly ms: number;
 }
 
-/** Name of the image file the M3ViT dump keeps next to its weights. */
-export const IMAGE_FILE = 'image.float32.bin';
-
 export function runReference(o: RunOptions): RunResult {
   const model = resolveModel(o.model ?? 'm3vit-tiny');
   const seed = o.seed ?? 0;
   const { layers, task } = resolveForwardOptions(model, { layers: o.layers, task: o.task });
-  const dirs = o.weights ?? [];
-  const weights = dirs.length
-    ? loadWeights(model, { dirs, fillMissing: o.fillMissing, seed })
-    : syntheticWeights(model, seed);
-
-  let imagePath = o.image;
-  if (!imagePath) imagePath = dirs.map((d) => join(d, IMAGE_FILE)).find((p) => existsSync(p));
-  const image = imagePath ? loadImage(imagePath, model) : syntheticImage(model, seed);
-  const imageLabel = imagePath ? resolve(imagePath) : `synthetic (seed ${seed})`;
-
-  if (o.dump) {
-    const parent = dirname(resolve(o.dump));
-    if (!existsSync(parent)) throw new UserError('dump', `parent folder does not exist: ${parent}`);
-    if (existsSync(o.dump) && statSync(o.dump).isDirectory()) throw new UserError('dump', `${o.dump} is a directory`);
-  }
+  if (o.dump) checkOutputFile(o.dump, 'dump');
+  const inputs = resolveInputs(model, o);
+  const { weights, image, imageLabel } = inputs;
   const trace = o.trace
     ? new DirectoryTrace(o.trace, { model: model.name, weights: weights.provenance, synthetic: weights.syntheticNames, image: imageLabel, seed, layers, task })
     : undefined;
@@ -79,7 +59,7 @@ export function runReference(o: RunOptions): RunResult {
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (o.dump) writeFloat32Atomic(o.dump, output);
-  return { model, weights, image: imageLabel, layers, task, output, ms };
+  return { model, weights, inputs, image: imageLabel, layers, task, output, ms };
 }
 
 /** Write values as raw little-endian float32 via a temporary sibling, renamed on success. */
@@ -91,14 +71,7 @@ export function writeFloat32Atomic(path: string, values: Float64Array): void {
     const v = new DataView(bytes.buffer);
     for (let i = 0; i < f.length; i++) v.setFloat32(4 * i, f[i]!, true);
   }
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(path, bytes, 'dump');
 }
 
 export interface Stats { mean: number; std: number; min: number; max: number; l2: number; finite: boolean }

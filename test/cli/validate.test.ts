@@ -44,7 +44,7 @@ describe('vitforge validate', () => {
     const trace = join(tmp, 'trace');
     const r = await cli('validate', '--design', designPath, '--seed', '5', '--json', json, '--trace', trace);
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/no --weights given: all tensors are synthetic \(seed 5\)/);
+    expect(r.err).toMatch(/no --weights given: all \d+ tensors are synthetic \(seed 5\)/);
     for (const row of ['x_embed', 'l0.ln1', 'l0.attn', 'l0.post_attn', 'l0.mlp_hidden', 'l1.gate_logits', 'l1.post_ffn', 'end-to-end']) {
       expect(r.out).toMatch(new RegExp(`^${row.replace('.', '\\.')} `, 'm'));
     }

@@ -3,26 +3,18 @@
  * synthetic), image (file, `image.float32.bin` of a weight folder, or seeded synthetic) and the
  * optional trace folder, then validate(). Same input conventions as `vitforge run`.
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { checkOutputFile, writeFileAtomic } from '../../io/atomic.js';
 import { UserError } from '../../errors.js';
 import { loadDesign } from '../../design/load.js';
 import type { DesignPoint } from '../../design/types.js';
-import { loadImage, syntheticImage } from '../../model/image.js';
-import { loadWeights, syntheticWeights } from '../../model/weights.js';
+import { resolveInputs, type InputOptions, type ModelInputs } from '../../model/inputs.js';
 import { DirectoryTrace } from '../../kernels/trace-writer.js';
 import { checkSimulatable } from './context.js';
 import { validate, type ValidationReport } from './validate.js';
 
-export const IMAGE_FILE = 'image.float32.bin';
-
-export interface ValidateRunOptions {
+export interface ValidateRunOptions extends InputOptions {
   /** Design file; the built-in Edge-MoE point when absent. */
   readonly design?: string;
-  readonly weights?: readonly string[];
-  readonly fillMissing?: boolean;
-  readonly image?: string;
-  readonly seed?: number;
   readonly layers?: number;
   readonly ablate?: boolean;
   readonly trace?: string;
@@ -32,6 +24,7 @@ export interface ValidateRunOptions {
 export interface ValidateRun {
   readonly design: DesignPoint;
   readonly report: ValidationReport;
+  readonly inputs: ModelInputs;
   /** Image file path or `synthetic (seed N)`. */
   readonly image: string;
   /** True when no weight folder was given (every tensor synthetic). */
@@ -44,17 +37,6 @@ export function reportJson(report: ValidationReport, extra: Record<string, unkno
     typeof v === 'number' && !Number.isFinite(v) ? String(v) : v, 2) + '\n';
 }
 
-function writeAtomic(path: string, text: string, field: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UserError(field, `cannot write ${path}: ${(e as Error).message}`);
-  }
-}
-
 export function runValidation(o: ValidateRunOptions): ValidateRun {
   const design = loadDesign(o.design);
   checkSimulatable(design);
@@ -64,15 +46,9 @@ export function runValidation(o: ValidateRunOptions): ValidateRun {
   if (!Number.isInteger(layers) || layers < 0 || layers > model.depth) {
     throw new UserError('layers', `must be an integer in 0..${model.depth} for ${model.name}, got ${layers}`);
   }
-  if (o.json && !existsSync(dirname(resolve(o.json)))) {
-    throw new UserError('json', `parent folder does not exist: ${dirname(resolve(o.json))}`);
-  }
-  const dirs = o.weights ?? [];
-  const weights = dirs.length ? loadWeights(model, { dirs, fillMissing: o.fillMissing, seed }) : syntheticWeights(model, seed);
-  let imagePath = o.image;
-  if (!imagePath) imagePath = dirs.map((d) => join(d, IMAGE_FILE)).find((p) => existsSync(p));
-  const image = imagePath ? loadImage(imagePath, model) : syntheticImage(model, seed);
-  const imageLabel = imagePath ? resolve(imagePath) : `synthetic (seed ${seed})`;
+  if (o.json) checkOutputFile(o.json, 'json');
+  const inputs = resolveInputs(model, o);
+  const { weights, image, imageLabel } = inputs;
 
   const trace = o.trace
     ? new DirectoryTrace(o.trace, {
@@ -88,6 +64,6 @@ export function runValidation(o: ValidateRunOptions): ValidateRun {
     trace?.abort();
     throw e;
   }
-  if (o.json) writeAtomic(o.json, reportJson(report, { image: imageLabel }), 'json');
-  return { design, report, image: imageLabel, syntheticWeights: dirs.length === 0 };
+  if (o.json) writeFileAtomic(o.json, reportJson(report, { image: imageLabel }), 'json');
+  return { design, report, inputs, image: imageLabel, syntheticWeights: inputs.allSynthetic };
 }
