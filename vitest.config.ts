@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores in CI: forks keep heavy numeric tests isolated without oversubscribing.
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
