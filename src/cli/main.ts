@@ -6,28 +6,28 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../errors.js';
 import { registerModels } from './models.js';
+import { registerRun } from './run.js';
+import { registerValidate } from './validate.js';
 import { registerSimulate } from './simulate.js';
 import { registerParts } from './parts.js';
-import { registerRun } from './run.js';
 import { registerGenerate } from './generate.js';
 import { registerCsim } from './csim.js';
 import { registerDse } from './dse.js';
 import { registerReport } from './report.js';
-import { registerValidate } from './validate.js';
 
 export const VERSION = '0.1.0';
 
 /** Commands register themselves here; keep one line per command file. */
 const COMMANDS: ((program: Command) => void)[] = [
   registerModels,
+  registerRun,
+  registerValidate,
   registerSimulate,
   registerParts,
-  registerRun,
   registerGenerate,
   registerCsim,
   registerDse,
   registerReport,
-  registerValidate,
 ];
 
 export function buildProgram(): Command {

@@ -7,8 +7,7 @@ import { stringify as toYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import { formatFixedType, parseFixedType } from '../fixed/type.js';
 import { modelDims } from '../model/ir.js';
-import { isPreset } from '../model/presets.js';
-import { readStructuredFile, resolveModel } from '../model/file.js';
+import { absoluteModelRef, readStructuredFile, resolveModel } from '../model/file.js';
 import { getPart, isPartPath } from '../hw/parts.js';
 import { DEFAULT_DESIGN } from './defaults.js';
 import {
@@ -59,8 +58,7 @@ export function designFromObject(raw: unknown, baseDir = process.cwd()): DesignP
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UserError('name', `'${name}' is not a valid name`, 'letters, digits, _ . -');
 
   const modelRef = o.model === undefined ? D.model : String(o.model);
-  const modelPath = isPreset(modelRef) || isAbsolute(modelRef) ? modelRef : resolve(baseDir, modelRef);
-  const model = resolveModel(isPreset(modelRef) ? modelRef : modelPath, 'model');
+  const model = resolveModel(absoluteModelRef(modelRef, baseDir), 'model');
   const dims = modelDims(model);
 
   const partRef = o.part === undefined ? D.part : String(o.part);

@@ -13,14 +13,13 @@
  *   derived: { gops_per_dsp: "gops / dsp" }
  *   calibration: { layers: 2, seed: 1 }
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { designFromObject, designToObject, loadDesign } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import { getPart } from '../hw/parts.js';
-import { readStructuredFile, resolveModel } from '../model/file.js';
+import { absoluteModelRef, readStructuredFile, resolveModel } from '../model/file.js';
 import { modelDims } from '../model/ir.js';
-import { isPreset } from '../model/presets.js';
 import type { CalibrationOptions } from './accuracy.js';
 import { compileExpressions, dryRun } from './constraints.js';
 import { sampleScope, type EvalConfig } from './evaluate.js';
@@ -75,11 +74,11 @@ function largestDivisorAtMost(ns: readonly number[], at: number): number {
  */
 function adaptBase(baseObj: Obj, modelRef: string | undefined, partId: string | undefined, baseDir: string): DesignPoint {
   const o = structuredClone(baseObj);
-  if (modelRef !== undefined) o.model = isPreset(modelRef) || isAbsolute(modelRef) ? modelRef : resolve(modelRef);
+  if (modelRef !== undefined) o.model = absoluteModelRef(modelRef, process.cwd());
   if (partId !== undefined) o.part = partId;
   const part = getPart(String(o.part), 'part');
   const ref = String(o.model);
-  const model = resolveModel(isPreset(ref) || isAbsolute(ref) ? ref : resolve(baseDir, ref), 'model');
+  const model = resolveModel(absoluteModelRef(ref, baseDir), 'model');
   const w = linearWidths(model);
   const lin = o.linear as Obj, att = o.attention as Obj;
   lin.tileIn = largestDivisorAtMost(w.inputs, Number(lin.tileIn));
@@ -137,7 +136,7 @@ export async function resolveRunConfig(opts: DseOptions): Promise<RunConfig> {
     // Points are rebuilt far from the design file (workers, best-*.yaml in the output folder):
     // a model file named relative to the design file becomes an absolute path.
     const ref = String(loaded.model);
-    if (!isPreset(ref) && !isAbsolute(ref)) loaded.model = resolve(dir, ref);
+    loaded.model = absoluteModelRef(ref, dir);
     baseDesign = opts.model !== undefined || opts.part !== undefined
       ? adaptBase(loaded, opts.model, opts.part, dir)
       : designFromObject(loaded, dir);

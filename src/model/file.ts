@@ -18,6 +18,7 @@
  *     layers: odd | even | all | [1, 3, 5]
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import type { ClassTokenKind, FfnSpec, ModelSpec } from './ir.js';
@@ -115,10 +116,21 @@ export function loadModelFile(path: string): ModelSpec {
   return modelFromObject(readStructuredFile(path, 'model'), 'model');
 }
 
+const MODEL_FILE_RE = /\.(ya?ml|json)$/i;
+
+/**
+ * A model reference as written in a file under `baseDir`: model-file paths (.yaml/.yml/.json) are
+ * made absolute against `baseDir`; preset names (and anything else, so that an unknown preset is
+ * reported by its own name) are returned unchanged.
+ */
+export function absoluteModelRef(ref: string, baseDir: string): string {
+  return !isPreset(ref) && MODEL_FILE_RE.test(ref) && !isAbsolute(ref) ? resolve(baseDir, ref) : ref;
+}
+
 /** A preset name or a model file path. */
 export function resolveModel(ref: string, field = 'model'): ModelSpec {
   if (isPreset(ref)) return presetModel(ref, field);
-  if (/\.(ya?ml|json)$/i.test(ref)) {
+  if (MODEL_FILE_RE.test(ref)) {
     try {
       return loadModelFile(ref);
     } catch (e) {

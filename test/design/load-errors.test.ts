@@ -45,6 +45,11 @@ describe('design validation names the field', () => {
     it(label, () => expect(fieldOf(() => designFromObject(obj))).toBe(field));
   }
 
+  it('an unknown model preset is reported by its own name, a missing model file by its path', () => {
+    expect(() => designFromObject({ model: 'vit-x' }, tmp)).toThrow(/unknown model preset 'vit-x'/);
+    expect(() => designFromObject({ model: 'models/m.yaml' }, tmp)).toThrow(`file not found: ${join(tmp, 'models/m.yaml')}`);
+  });
+
   it('the functional simulator rejects types wider than 53 bits (valid for the schema)', () => {
     const d = designFromObject({ types: { lnStat: 'ap_fixed<60,24>' } });
     expect(fieldOf(() => checkSimulatable(d))).toBe('types.lnStat');
