@@ -10,7 +10,7 @@ import { ganttChart } from '../../src/report/charts/gantt.js';
 import { latencyChart } from '../../src/report/charts/latency.js';
 import { LITERATURE_ANCHORS, paretoChart } from '../../src/report/charts/pareto.js';
 import { resourceChart } from '../../src/report/charts/resources.js';
-import { ceilings, rooflineChart, rooflinePoints } from '../../src/report/charts/roofline.js';
+import { ceilings, labelClusters, rooflineChart, rooflinePoints } from '../../src/report/charts/roofline.js';
 import { PERF } from './fixture.js';
 import { checkFrame, num, parseSvg } from './svg-check.js';
 
@@ -82,6 +82,17 @@ describe('charts', () => {
     expect(svg.querySelectorAll('.ceiling').length).toBe(3);
     expect(svg.querySelector('text.x-label').textContent).toMatch(/operational intensity/);
     expect(svg.querySelector('text.y-label').textContent).toMatch(/GOP\/s/);
+  });
+
+  it('roofline labels: points at one spot share one label; every point is named exactly once', () => {
+    const c = labelClusters([
+      { label: 'qk_softmax', px: 100, py: 50 }, { label: 'attn_v', px: 101, py: 51 },
+      { label: 'gate', px: 200, py: 50 }, { label: 'fc1', px: 100, py: 80 },
+    ], 14);
+    expect(c.map((k) => k.labels)).toEqual([['qk_softmax', 'attn_v'], ['gate'], ['fc1']]);
+    const svg = parseSvg(rooflineChart(PERF, loadDesign(), getPart('zcu102')));
+    const named = [...svg.querySelectorAll('text.point-label')].flatMap((t: { textContent: string }) => t.textContent.split(', '));
+    expect(named.sort()).toEqual(rooflinePoints(PERF).map((p) => p.label).sort());
   });
 
   it('timeline: stages of one block back to back, total width proportional to the block time', () => {

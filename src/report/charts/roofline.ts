@@ -9,6 +9,10 @@ import type { Part } from '../../hw/parts.js';
 import type { PerformanceReport } from '../../sim/timing/report.js';
 import { PALETTE, axisLabels, finish, fmt, frame, legend } from './frame.js';
 
+/** Approximate advance of one 10 px character, and the line height used to stack labels. */
+const LABEL_CHAR_PX = 5.6;
+const LABEL_LINE_PX = 12;
+
 export interface RooflinePoint {
   readonly label: string;
   /** Operations (2 per MAC) per off-chip byte. */
@@ -33,6 +37,22 @@ export function rooflinePoints(perf: PerformanceReport): RooflinePoint[] {
   const bytes = perf.stages.reduce((s, x) => s + x.bytes, 0);
   if (bytes > 0 && perf.cycles > 0) pts.push({ label: 'whole image', oi: (2 * perf.macs) / bytes, gops: (2 * perf.macs) / (perf.cycles / f) / 1e9 });
   return pts;
+}
+
+/**
+ * Greedy clustering of labelled points in pixel space: a point joins the first cluster whose anchor
+ * is within `radius` pixels, else starts a new one. Exported for tests.
+ */
+export function labelClusters(
+  pts: readonly { label: string; px: number; py: number }[], radius: number,
+): { px: number; py: number; labels: string[] }[] {
+  const clusters: { px: number; py: number; labels: string[] }[] = [];
+  for (const p of pts) {
+    const c = clusters.find((k) => Math.hypot(k.px - p.px, k.py - p.py) < radius);
+    if (c) c.labels.push(p.label);
+    else clusters.push({ px: p.px, py: p.py, labels: [p.label] });
+  }
+  return clusters;
 }
 
 export interface Ceilings {
@@ -85,8 +105,19 @@ export function rooflineChart(perf: PerformanceReport, design: DesignPoint, part
       .attr(total ? 'width' : 'r', total ? 12 : 5).attr('height', total ? 12 : null)
       .attr('fill', total ? '#000000' : PALETTE[(i + 2) % PALETTE.length])
       .append('title').text(`${p.label}: ${fmt(p.oi)} op/B, ${fmt(p.gops)} GOP/s`);
-    g.append('text').attr('x', x(p.oi) + 8).attr('y', y(p.gops) - 6).attr('font-size', 10).text(p.label);
   });
+  // One label per cluster of points closer than a label's height (e.g. qk_softmax and attn_v share
+  // a position), so that names never print over each other.
+  const placed: { x0: number; x1: number; y: number }[] = [];
+  for (const cluster of labelClusters(pts.map((p) => ({ label: p.label, px: x(p.oi), py: y(p.gops) })), 14)) {
+    const text = cluster.labels.join(', ');
+    const x0 = cluster.px + 8, x1 = x0 + LABEL_CHAR_PX * text.length;
+    let ly = cluster.py - 6;
+    // Lift a label above any earlier one its box would overlap.
+    while (placed.some((b) => x0 < b.x1 && b.x0 < x1 && Math.abs(b.y - ly) < LABEL_LINE_PX)) ly -= LABEL_LINE_PX;
+    placed.push({ x0, x1, y: ly });
+    f.plot.append('text').attr('class', 'point-label').attr('x', x0).attr('y', ly).attr('font-size', 10).text(text);
+  }
   axisLabels(f, 'operational intensity (operations per off-chip byte, log)', 'performance (GOP/s, log)');
   legend(f, [
     { label: `part: ${fmt(c.partPeak)} GOP/s, ${fmt(c.peakBw)} GB/s`, color: '#333333', kind: 'line' },
