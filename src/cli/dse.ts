@@ -35,6 +35,9 @@ function printSummary(s: DseSummary, cfg: RunConfig): void {
   w(`  feasible ${s.counts.ok ?? 0}, invalid ${s.counts.invalid ?? 0}, do not fit ${s.counts.nofit ?? 0}, violate constraints ${s.counts.constraint ?? 0}`);
   for (const [why, n] of s.reasons.slice(0, 8)) w(`    ${String(n).padStart(6)}  ${why}`);
   w(`  Pareto front: ${s.paretoIds.length} points (pareto.csv)`);
+  if (!s.base) w('  base design: not drawn by this strategy (nsga2 always evaluates it first)');
+  else if (!s.base.feasible) w(`  base design (point ${s.base.id}): infeasible (see points.csv)`);
+  else w(`  base design (point ${s.base.id}): ${s.base.dominatedBy === 0 ? 'on the Pareto front' : `dominated by ${s.base.dominatedBy} feasible points in every objective`}`);
   for (const o of cfg.objectives) {
     const b = s.best[o.label];
     w(b ? `  best ${o.label}: ${+b.value.toPrecision(5)} (point ${b.id}) -> best-${o.label}.yaml` : `  best ${o.label}: no feasible point`);

@@ -14,7 +14,8 @@ import { metricColumns, type EvalDeps, type PointRecord } from './evaluate.js';
 import { recordFromJson, recordToJson, writeOutputs, type PointJson } from './output.js';
 import { createBackend, type Job } from './pool.js';
 import { Progress } from './progress.js';
-import { pointKey } from './space.js';
+import { dominates } from './pareto.js';
+import { baseIndex, pointKey, type Space } from './space.js';
 import { makeStrategy } from './strategies.js';
 
 export interface ExecOptions {
@@ -42,11 +43,28 @@ export interface DseSummary {
   /** Rejection reasons with their counts, most frequent first. */
   readonly reasons: readonly (readonly [string, number])[];
   readonly paretoIds: readonly number[];
+  /**
+   * Where the base design (the Edge-MoE point unless --design/--space say otherwise) ended up:
+   * absent when the strategy never drew it; `dominatedBy` counts feasible points better in every
+   * objective (0 = on the front).
+   */
+  readonly base?: { readonly id: number; readonly feasible: boolean; readonly dominatedBy: number };
   readonly best: Readonly<Record<string, { id: number; value: number }>>;
   readonly seconds: number;
   readonly pointsPerSecond: number;
   readonly backend: string;
   readonly jobs: number;
+}
+
+function baseStatus(records: readonly PointRecord[], space: Space): DseSummary['base'] {
+  const key = pointKey(baseIndex(space));
+  const base = records.find((r) => pointKey(r.idx) === key);
+  if (!base) return undefined;
+  const feasible = base.status === 'ok' && base.objectives !== null;
+  const dominatedBy = feasible
+    ? records.filter((r) => r.status === 'ok' && r.objectives && dominates(r.objectives, base.objectives!)).length
+    : 0;
+  return { id: base.id, feasible, dominatedBy };
 }
 
 /** Replace `out` by the finished `tmp` directory (rename: never a half-written `out`). */
@@ -137,7 +155,7 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
   const evaluated = records.length - reused;
   const summary: DseSummary = {
     out, status: interrupted ? 'interrupted' : 'complete', evaluated: records.length, reused, counts, reasons,
-    paretoIds: pareto.map((r) => r.id), best: bestOut, seconds,
+    paretoIds: pareto.map((r) => r.id), base: baseStatus(records, space), best: bestOut, seconds,
     pointsPerSecond: seconds > 0 ? evaluated / seconds : 0, backend: backend.kind, jobs: backend.jobs,
   };
   writeFileSync(join(tmp, 'dse.json'), JSON.stringify({ config: cfg, summary: { ...summary, out: undefined } }, null, 1) + '\n');

@@ -12,8 +12,8 @@ import { evaluatePerformance } from '../sim/timing/index.js';
 import type { RunConfig } from '../dse/config.js';
 import type { DseSummary } from '../dse/run.js';
 import type { PointJson } from '../dse/output.js';
-import { dominates, paretoFront } from '../dse/pareto.js';
-import { baseIndex, pointKey, pointObject } from '../dse/space.js';
+import { paretoFront } from '../dse/pareto.js';
+import { pointObject } from '../dse/space.js';
 import type { Block, Report } from './document.js';
 import { fmt } from './charts/frame.js';
 import { LITERATURE_ANCHORS, paretoChart, type ScatterPoint } from './charts/pareto.js';
@@ -97,13 +97,11 @@ export function buildDseReport(run: DseRun): Report {
   } });
 
   // Where the base design (the Edge-MoE point unless --design says otherwise) ended up.
-  const baseKey = pointKey(baseIndex(space));
-  const base = points.find((p) => pointKey(p.idx) === baseKey);
-  if (base && base.fit) {
-    const bv = cfg.objectives.map((o) => metric(base, o.name) * (o.minimise ? 1 : -1));
-    const doms = fit.filter((p) => dominates(cfg.objectives.map((o) => metric(p, o.name) * (o.minimise ? 1 : -1)), bv));
+  const base = summary.base && summary.base.feasible ? points.find((p) => p.id === summary.base!.id) : undefined;
+  if (base) {
+    const n = summary.base!.dominatedBy;
     blocks.push({ kind: 'text', text: `Base design (point ${base.id}): ${fmt(metric(base, 'latency_ms'))} ms, ${fmt(metric(base, 'energy_mj'))} mJ, ${fmt(metric(base, 'dsp'))} DSP — ` +
-      (doms.length === 0 ? 'on the Pareto front (no evaluated point dominates it).' : `dominated by ${doms.length} evaluated points in every objective.`) });
+      (n === 0 ? 'on the Pareto front (no evaluated point dominates it).' : `dominated by ${n} evaluated points in every objective.`) });
   }
 
   const paretoPts = points.filter((p) => summary.paretoIds.includes(p.id))

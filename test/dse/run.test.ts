@@ -67,6 +67,11 @@ describe('dse run (in-process, closed-form model)', () => {
     const front = fit.filter((r) => !fit.some((s) => dominated(v(r), v(s)))).map((r) => r.id).sort();
     expect(readCsv(join(out, 'pareto.csv')).map((r) => r.id).sort()).toEqual(front);
 
+    // The base design (Edge-MoE's 16 × 16 tile, P = 4, 300 MHz) is a grid point; the summary says
+    // how many feasible points dominate it, counted here by definition.
+    const baseRow = rows.find((r) => r['linear.tileIn'] === '16' && r['linear.tileOut'] === '16' && r['attention.parallel'] === '4' && r.clockMHz === '300')!;
+    expect(summary.base).toEqual({ id: +baseRow.id!, feasible: true, dominatedBy: fit.filter((s) => dominated(v(baseRow), v(s))).length });
+
     const minLat = Math.min(...fit.map((r) => +r.latency_ms!));
     const bestRow = fit.find((r) => +r.latency_ms! === minLat)!;
     const best = loadDesign(join(out, 'best-latency.yaml'));
