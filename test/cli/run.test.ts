@@ -4,8 +4,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as cli } from '../cli-capture.js';
 import { forwardReference } from '../../src/kernels/forward.js';
 import { readTrace } from '../../src/kernels/trace-writer.js';
 import { modelFromObject } from '../../src/model/file.js';
@@ -16,21 +16,6 @@ import { syntheticWeights, tensorSpecs } from '../../src/model/weights.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vitforge-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
 const SMALL = {
   name: 'small', image: { height: 16, width: 16, channels: 3 }, patchSize: 8, classToken: 'parameter',
   dim: 8, depth: 2, heads: 2, mlpHidden: 16, moe: { experts: 4, topK: 2, hidden: 8, layers: 'odd' },

@@ -2,28 +2,18 @@
  * `vitforge simulate --weights`: with `moe.routing: simulate`, the MoE queue lengths come from the
  * functional simulator run on those weights, not from the uniform assumption.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { main } from '../../src/cli/main.js';
 import { loadDesign } from '../../src/design/load.js';
 import { syntheticImage } from '../../src/model/image.js';
 import { modelDims } from '../../src/model/ir.js';
 import { forwardFixed, quantizeWeights } from '../../src/sim/functional/index.js';
 import { evaluatePerformance } from '../../src/sim/timing/index.js';
 import { scaledWeights, tinyModelFile } from '../sim/functional/helpers/fixtures.js';
-
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+import { runCli } from '../cli-capture.js';
 
 describe('vitforge simulate --weights', () => {
   it('takes the expert queue lengths from the functional simulator', async () => {
@@ -41,8 +31,9 @@ describe('vitforge simulate --weights', () => {
     for (const t of weights.tensors.values()) writeFileSync(join(wdir, `${t.name}.float32.bin`), new Uint8Array(t.data.buffer));
 
     const json = join(dir, 'report.json');
-    expect(await main(['simulate', '--design', designPath, '--weights', wdir, '--json', json]), err).toBe(0);
-    expect(out).toMatch(/^routing\s+functional simulator/m);
+    const r = await runCli('simulate', '--design', designPath, '--weights', wdir, '--json', json);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^routing\s+functional simulator/m);
     const report = JSON.parse(readFileSync(json, 'utf8'));
 
     // The simulator's routing of the same weights and image (synthetic image, seed 0).

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as cli } from '../cli-capture.js';
 import { loadDesign } from '../../src/design/load.js';
 import { forwardReference } from '../../src/kernels/forward.js';
 import { readTrace } from '../../src/kernels/trace-writer.js';
@@ -16,20 +16,6 @@ import { forwardFixed, quantizeWeights } from '../../src/sim/functional/index.js
 
 const tmp = mkdtempSync(join(tmpdir(), 'vf-validate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
 // A reduced model (2 blocks: dense then MoE) and a design point on it.
 writeFileSync(join(tmp, 'small.json'), JSON.stringify({
   name: 'small', image: { height: 16, width: 16, channels: 3 }, patchSize: 8, classToken: 'parameter',

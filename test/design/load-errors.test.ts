@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli as cli } from '../cli-capture.js';
 import { designFromObject } from '../../src/design/load.js';
 import { UserError } from '../../src/errors.js';
 import { checkSimulatable } from '../../src/sim/functional/context.js';
@@ -57,17 +57,7 @@ describe('design validation names the field', () => {
 });
 
 describe('CLI prints one line and exits 1', () => {
-  async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
-    let err = '';
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-    try {
-      return { code: await main(argv), err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
+
   for (const [name, text, field] of [
     ['bad-type.yaml', 'types:\n  fm: ap_fixed<32;10>\n', 'types.fm'],
     ['bad-tile.yaml', 'linear:\n  tileIn: 10\n', 'linear.tileIn'],
