@@ -207,13 +207,12 @@ export function shiftRight(v: BigFixed, k: number): BigFixed {
  * C cast from double), then the low `bits` bits read as a signed integer. Two vendor corner cases
  * are reproduced: with I = 0 the integer part lives in a 1-bit signed register, so a negative
  * non-zero value gives −1 (0 + 1 wraps); with I < 0 the vendor reads an uninitialised register
- * (undefined), for which this returns 0.
+ * (undefined), for which this returns what vitforge's C-sim headers return: the I = 0 result.
  */
 export function toIntBig(v: BigFixed, bits = 32): bigint {
   const { W, I, F, signed } = v.type;
   let ip: bigint;
-  if (I < 0) ip = 0n;
-  else if (I === 0) ip = signed && v.raw < 0n ? -1n : 0n;
+  if (I <= 0) ip = signed && v.raw < 0n ? -1n : 0n;
   else if (I > W) ip = v.raw << BigInt(I - W);
   else {
     ip = v.raw >> BigInt(F); // floor

@@ -164,5 +164,8 @@ describe('operators on values', () => {
     expect(toIntBig(bigFromDouble(7.5, T('ap_fixed<8,4>')))).toBe(7n);
     expect(toIntBig(bigFromDouble(-0.25, T('ap_fixed<8,0>')))).toBe(-1n); // 1-bit register 0 + 1
     expect(toIntBig(bigFixed(1, T('ap_fixed<4,8>')))).toBe(16n);
+    // I < 0: undefined in the vendor's code; the same answer as vitforge's C-sim headers.
+    expect(toIntBig(bigFixed(-510, T('ap_fixed<10,-6>')))).toBe(-1n);
+    expect(toIntBig(bigFixed(255, T('ap_fixed<10,-6>')))).toBe(0n);
   });
 });

@@ -151,7 +151,8 @@ export function intPart(raw: bigint, t: FixedType): bigint {
 /**
  * The vendor's integer comparison: exact, except mixed signedness with a >= 32-bit operand where
  * the unsigned one is at least as wide (C's usual conversions): compared modulo 2^(max W + 1);
- * equality compares modulo 2^max(WA, WB, 32) whenever the signedness differs.
+ * equality compares modulo 2^max(WA, WB, 32) whenever the signedness differs, except for two
+ * integers of the same width below 64 bits (the vendor's same-width overload is exact there).
  */
 export function vendorLt(a: bigint, WA: number, SA: boolean, b: bigint, WB: number, SB: boolean): boolean {
   if (SA !== SB && !(WA < 32 && WB < 32) && (SA ? WB >= WA : WA >= WB) && Math.max(WA, WB) + 1 <= 128) {
@@ -162,7 +163,7 @@ export function vendorLt(a: bigint, WA: number, SA: boolean, b: bigint, WB: numb
 }
 export function vendorEq(a: bigint, WA: number, SA: boolean, b: bigint, WB: number, SB: boolean): boolean {
   const M = Math.max(WA, WB, 32);
-  if (SA !== SB && M <= 128) return BigInt.asUintN(M, a) === BigInt.asUintN(M, b);
+  if (SA !== SB && !(WA === WB && WA < 64) && M <= 128) return BigInt.asUintN(M, a) === BigInt.asUintN(M, b);
   return a === b;
 }
 

@@ -16,7 +16,7 @@ import {
 import { fromDouble, quantize } from '../../src/fixed/quantize.js';
 import { OVERFLOW_MODES, QUANT_MODES, type FixedType } from '../../src/fixed/type.js';
 import {
-  clampRaw, cmpFlags, doubleHex, INT32, intFromDouble, intPart, randomDouble, randomRaw, rawTowards, Rng,
+  clampRaw, cmpFlags, doubleHex, INT32, intFromDouble, intPart, maxOf, minOf, randomDouble, randomRaw, rawTowards, Rng,
   TypeTable, typedStr, type CType,
 } from './csim-headers-ref.js';
 
@@ -188,6 +188,28 @@ for (const [ta, tb] of binPairs) {
       typedStr(add(a, b)), typedStr(sub(a, b)), typedStr(mul(a, b)), cmpFlags(a, b),
       addAssign(a, b).raw, subAssign(a, b).raw, mulAssign(a, b).raw,
     ].join(' '));
+  }
+}
+// Mixed signedness at equal compared widths (the vendor's same-width == is exact below 64 bits,
+// modular at 64), on the range ends and -1 / all-ones patterns where the rules differ.
+const fx40s = T.fixed(40, 20, true);
+const sameWidthPairs: [CType, CType][] = [
+  [T.int(48, false), T.int(48, true)], [special[25]!, special[26]!], [special[28]!, special[29]!],
+  [special[19]!, fx40s], [fx40s, special[19]!], [special[19]!, T.fixed(38, 20, true)],
+  [T.fixed(64, 32, false), special[14]!],
+];
+for (const [ta, tb] of sameWidthPairs) {
+  binPairs.push([ta, tb]);
+  const edges = (t: CType): bigint[] => [0n, 1n, -1n, minOf(t), maxOf(t), maxOf(t) - 1n].map((r) => clampRaw(r, t));
+  for (const ra of edges(ta)) {
+    for (const rb of edges(tb)) {
+      const a = val(ra, ta);
+      const b = val(rb, tb);
+      push(`B ${ta.id} ${tb.id} ${a.raw} ${b.raw}`, [
+        typedStr(add(a, b)), typedStr(sub(a, b)), typedStr(mul(a, b)), cmpFlags(a, b),
+        addAssign(a, b).raw, subAssign(a, b).raw, mulAssign(a, b).raw,
+      ].join(' '));
+    }
   }
 }
 

@@ -94,9 +94,15 @@ template <int WA, bool SA, int WB, bool SB> inline bool vendor_lt(i128 a, i128 b
     return a < b;
   }
 }
+// Equality with mixed signedness compares modulo 2^max(WA, WB, 32), except for two integers of
+// the SAME width below 64 bits: the vendor's single-word integer has a dedicated same-width
+// overload that widens each operand by its own signedness to 64 bits, which is exact there.
+template <int WA, bool SA, int WB, bool SB> constexpr bool eq_is_modular() {
+  return SA != SB && !(WA == WB && WA < 64) && vmax(vmax(WA, WB), 32) <= 128;
+}
 template <int WA, bool SA, int WB, bool SB> inline bool vendor_eq(i128 a, i128 b) {
   constexpr int M = vmax(vmax(WA, WB), 32);
-  if constexpr (SA != SB && M <= 128) {
+  if constexpr (eq_is_modular<WA, SA, WB, SB>()) {
     const u128 mask = M >= 128 ? ~u128(0) : ((u128(1) << M) - 1);
     return (u128(a) & mask) == (u128(b) & mask);
   } else {
