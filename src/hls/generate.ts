@@ -137,7 +137,7 @@ export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array): {
   files.set('Makefile', render(hb, 'Makefile.hbs', ctx));
   files.set('README.md', render(hb, 'README.md.hbs', ctx));
   files.set('design.yaml', `# Design point of this project (vitforge generate).\n${designToYaml(design)}`);
-  files.set('include/vf_math.h', readFileSync(join(templatesDir(), 'include', 'vf_math.h')));
+  for (const f of ['vf_math.h', 'vf_math_tables.h']) files.set(`include/${f}`, readFileSync(join(templatesDir(), 'include', f)));
   if (csimHeaders) {
     const dir = csimHeadersDir();
     for (const f of readdirSync(dir).sort()) files.set(`csim/include/${f}`, readFileSync(join(dir, f)));

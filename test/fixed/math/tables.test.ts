@@ -1,6 +1,6 @@
 /**
  * The constant tables of the exp / recip / rsqrt units against exact BigInt evaluations (not the
- * double arithmetic that builds them), and the generated block of vf_math.h against
+ * double arithmetic that builds them), and the generated block of vf_math_tables.h against
  * mathTablesCpp(). Set VF_UPDATE_MATH_H=1 to rewrite that block after changing types.ts/tables.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -87,9 +87,9 @@ describe('math tables equal exact evaluations', () => {
   });
 });
 
-describe('vf_math.h carries the TypeScript types and tables', () => {
+describe('vf_math_tables.h carries the TypeScript types and tables', () => {
   const here = dirname(fileURLToPath(import.meta.url));
-  const path = resolve(here, '../../../templates/hls/include/vf_math.h');
+  const path = resolve(here, '../../../templates/hls/include/vf_math_tables.h');
   const BEGIN = '// ---- BEGIN GENERATED (mathTablesCpp) ----\n';
   const END = '// ---- END GENERATED ----\n';
 
