@@ -8,21 +8,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli as cli } from '../cli-capture.js';
 import { designFromObject } from '../../src/design/load.js';
-import { UserError } from '../../src/errors.js';
 import { checkSimulatable } from '../../src/sim/functional/context.js';
+import { fieldOf } from '../user-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vf-design-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function fieldOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserError) return e.field;
-    throw e;
-  }
-  throw new Error('no error thrown');
-}
 
 describe('design validation names the field', () => {
   const cases: [string, Record<string, unknown>, string][] = [

@@ -1,24 +1,14 @@
 /** Search space: default lists, value specs, validation, point encoding. */
 import { describe, expect, it } from 'vitest';
 import { designFromObject, designToObject, loadDesign } from '../../src/design/load.js';
-import { UserError } from '../../src/errors.js';
 import { getPart } from '../../src/hw/parts.js';
 import {
   baseIndex, buildSpace, defaultSpaceLists, expandValues, pointAt, pointKey, pointObject, searchableParams, withWidth,
 } from '../../src/dse/space.js';
+import { userError } from '../user-error.js';
 
 const base = loadDesign();
 const part = getPart('zcu102');
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('default space', () => {
   it('tile sizes are exactly the common divisors of every m3vit-tiny linear width in 4..64', () => {

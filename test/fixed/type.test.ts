@@ -1,17 +1,7 @@
 /** Type descriptors: parsing, printing, and the UserError for every bad parameter. */
 import { describe, expect, test } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { fixedType, formatFixedType, parseFixedType, rawRange, wideType } from '../../src/fixed/type.js';
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
+import { userError } from '../user-error.js';
 
 describe('parseFixedType', () => {
   test('C++ spellings round-trip through formatFixedType', () => {

@@ -3,19 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { isUserError, type UserError } from '../../src/errors.js';
 import { allParts, getPart, loadCustomPart, partIds } from '../../src/hw/parts.js';
 import { designFromObject } from '../../src/design/load.js';
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isUserError(e)) return (e as UserError).field;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
+import { fieldOf } from '../user-error.js';
 
 describe('parts database', () => {
   it('holds the boards of issue #4', () => {

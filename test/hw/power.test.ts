@@ -5,22 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isUserError, type UserError } from '../../src/errors.js';
 import { allParts, getPart, partFromObject, type Part } from '../../src/hw/parts.js';
 import { defaultPowerScope, estimatePower, POWER_SCOPES, type Activity, type PowerScope } from '../../src/hw/power.js';
 import { designFromObject, loadDesign } from '../../src/design/load.js';
 import { evaluatePerformance } from '../../src/sim/timing/index.js';
 import type { PowerEstimate, ResourceEstimate } from '../../src/sim/timing/report.js';
-
-function fieldOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isUserError(e)) return (e as UserError).field;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
+import { fieldOf } from '../user-error.js';
 
 const PART_OBJ = {
   id: 'round', board: 'Round-number board', device: 'xczu9eg-ffvb1156-2-e',

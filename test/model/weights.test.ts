@@ -9,6 +9,7 @@ import { m3vitDirs } from '../../src/model/shared.js';
 import { loadWeights, syntheticWeights, tensorSize, tensorSpecs, type WeightSet } from '../../src/model/weights.js';
 import { Rng } from '../../src/rng.js';
 import { sameValues } from './arrays.js';
+import { userError as catchUserError } from '../user-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vitforge-w-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -25,16 +26,6 @@ function writeSet(dir: string, w: WeightSet, only?: (name: string) => boolean): 
     if (only && !only(t.name)) continue;
     writeFileSync(join(dir, `${t.name}.float32.bin`), new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
   }
-}
-
-function catchUserError(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('tensorSpecs', () => {
