@@ -19,11 +19,11 @@ function intFlag(field: string, v: string | undefined, min: number): number | un
 interface DseFlags {
   model?: string; part?: string; design?: string; space?: string; objectives?: string; constraints: string[];
   derive: string[]; strategy?: string; budget?: string; seed?: string; population?: string; jobs?: string;
-  calibLayers?: string; out?: string; resume?: string; report: boolean; progress: boolean;
+  calibLayers?: string; calibWeights: string[]; out?: string; resume?: string; report: boolean; progress: boolean;
 }
 
 /** Options that define the search; with --resume they come from the earlier run's dse.json. */
-const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers'];
+const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers', 'calibWeights'];
 
 function printSummary(s: DseSummary, cfg: RunConfig): void {
   const w = (line: string): boolean => process.stdout.write(line + '\n');
@@ -63,6 +63,7 @@ export function registerDse(program: Command): void {
     .option('--population <n>', 'NSGA-II population size (default 100)')
     .option('--jobs <n>', 'worker threads (default: available cores; 1 = in-process)')
     .option('--calib-layers <n>', 'blocks run by the accuracy objective\'s calibration (default 2)')
+    .option('--calib-weights <dir>', 'weight folder of the accuracy calibration, e.g. the real weights (repeatable, overlaid; default: seeded synthetic)', collect, [])
     .option('--out <dir>', 'output folder (replaced when the run ends)')
     .option('--resume <dir>', 'continue an interrupted or finished run (same search; --budget may grow)')
     .option('--no-report', 'skip the HTML/Markdown report')
@@ -86,7 +87,7 @@ export function registerDse(program: Command): void {
           model: f.model, part: f.part, design: f.design, space: f.space, objectives: f.objectives,
           constraints: f.constraints, derive: f.derive, strategy: f.strategy, budget,
           seed: intFlag('--seed', f.seed, -(2 ** 31)), population: intFlag('--population', f.population, 4),
-          calibLayers: intFlag('--calib-layers', f.calibLayers, 1),
+          calibLayers: intFlag('--calib-layers', f.calibLayers, 1), calibWeights: f.calibWeights,
         });
         out = f.out;
       }

@@ -1,7 +1,8 @@
 /**
  * Accuracy objective: fixed-point error of a datatype configuration, measured by the bit-accurate
- * functional simulator against the float64 reference on a small calibration input (seeded
- * synthetic weights and image, the first `layers` blocks). The result depends only on the types,
+ * functional simulator against the float64 reference on a small calibration input (the first
+ * `layers` blocks, on weight folders when given — e.g. the real M3ViT weights — else on seeded
+ * synthetic weights and image). The result depends only on the types,
  * the approximation switches and the GELU table, so it is cached per such configuration and
  * computed once per type set. Tile sizes (`linear.tileIn`, `attention.dotTile`) also move
  * accumulator rounding points; the oracle measures every type set at the BASE design's tiles,
@@ -37,6 +38,8 @@ export interface CalibrationOptions {
   readonly layers: number;
   /** Seed of the synthetic weights and image. */
   readonly seed: number;
+  /** Weight folders (absolute paths, overlaid in order; image from the first that has one). */
+  readonly weights?: readonly string[];
 }
 
 export class AccuracyOracle {
@@ -48,9 +51,8 @@ export class AccuracyOracle {
 
   /** Builds the calibration input and the float64 reference once. */
   static async create(baseDesignObj: Obj, opts: CalibrationOptions): Promise<AccuracyOracle> {
-    const [{ syntheticWeights }, { syntheticImage }, { forwardReference }, fixed] = await Promise.all([
-      import('../model/weights.js'), import('../model/image.js'), import('../kernels/forward.js'),
-      import('../sim/functional/index.js'),
+    const [{ resolveInputs }, { forwardReference }, fixed] = await Promise.all([
+      import('../model/inputs.js'), import('../kernels/forward.js'), import('../sim/functional/index.js'),
     ]);
     const baseDesign = designFromObject(baseDesignObj);
     const full = baseDesign.model;
@@ -58,8 +60,7 @@ export class AccuracyOracle {
     // The calibration network is the model cut after `layers` blocks: quantising the weights of
     // blocks that never run would cost more than the forward pass itself.
     const model = { ...full, depth: layers, blocks: full.blocks.slice(0, layers) };
-    const weights = syntheticWeights(model, opts.seed);
-    const image = syntheticImage(model, opts.seed);
+    const { weights, image } = resolveInputs(model, { weights: opts.weights ?? [], seed: opts.seed });
     const ref = forwardReference(model, weights, image, { layers, task: baseDesign.moe.task });
     const run = (d: DesignPoint): AccuracyResult => {
       const cut: DesignPoint = { ...d, model };

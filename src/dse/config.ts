@@ -11,7 +11,7 @@
  *     types.linearWeight: { widths: [8, 12, 16] }
  *   constraints: ["dsp <= 0.9 * part.dsp"]
  *   derived: { gops_per_dsp: "gops / dsp" }
- *   calibration: { layers: 2, seed: 1 }
+ *   calibration: { layers: 2, seed: 1, weights: [DIR, ...] }
  */
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -45,6 +45,8 @@ export interface DseOptions {
   readonly seed?: number;
   readonly population?: number;
   readonly calibLayers?: number;
+  /** Weight folders of the accuracy calibration (relative to the working directory). */
+  readonly calibWeights?: readonly string[];
 }
 
 export interface RunConfig {
@@ -58,6 +60,21 @@ export interface RunConfig {
 }
 
 export const DEFAULT_OBJECTIVES = 'latency,energy,dsp';
+
+/**
+ * Weight folders of the accuracy calibration, as absolute paths (stored in dse.json, so a resumed
+ * run measures on the same weights): `--calib-weights` (relative to the working directory) wins
+ * over the space file's `calibration.weights` (relative to the space file).
+ */
+function calibrationWeights(cli: readonly string[] | undefined, fromFile: unknown, fileDir: string): string[] {
+  if (cli && cli.length > 0) return cli.map((d) => resolve(d));
+  if (fromFile === undefined) return [];
+  const list = typeof fromFile === 'string' ? [fromFile] : fromFile;
+  if (!Array.isArray(list) || !list.every((d) => typeof d === 'string')) {
+    throw new UserError('space.calibration.weights', 'must be a folder or a list of folders');
+  }
+  return list.map((d) => resolve(fileDir, d));
+}
 export const DEFAULT_BUDGET = 2000;
 /** Largest exhaustive grid accepted. */
 const MAX_GRID = 1_000_000;
@@ -172,9 +189,13 @@ export async function resolveRunConfig(opts: DseOptions): Promise<RunConfig> {
   let accuracy: CalibrationOptions | null = null;
   if (withTypes) {
     const cal = (file.calibration ?? {}) as Obj;
+    for (const k of Object.keys(cal)) {
+      if (!['layers', 'seed', 'weights'].includes(k)) throw new UserError(`space.calibration.${k}`, 'unknown field', 'layers, seed, weights');
+    }
     accuracy = {
       layers: positiveInt(opts.calibLayers ?? cal.layers ?? 2, 'calibration.layers'),
       seed: Number.isInteger(cal.seed) ? (cal.seed as number) : 1,
+      weights: calibrationWeights(opts.calibWeights, cal.weights, fileDir),
     };
   }
 

@@ -3,7 +3,7 @@
  * the error of THAT point's types (checked against a direct functional-simulator run written
  * here), simulates each datatype configuration once, and more fm bits never hurt.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('accuracy objective', () => {
     const space = join(tmp, 'space.yaml');
     writeFileSync(space, `others: fixed\nparams:\n  types.fm: { widths: [16, 24, 32] }\n  types.linearWeight: { widths: [8, 16] }\n  attention.parallel: [1, 2]\n`);
     const cfg = await resolveRunConfig({ model: modelPath, space, strategy: 'grid', objectives: 'latency,error' });
-    expect(cfg.eval.accuracy).toEqual({ layers: 2, seed: 1 });
+    expect(cfg.eval.accuracy).toEqual({ layers: 2, seed: 1, weights: [] });
     let measured = 0;
     const oracle = await AccuracyOracle.create(cfg.eval.space.base as Record<string, unknown>, cfg.eval.accuracy!);
     const out = join(tmp, 'out');
@@ -72,6 +72,37 @@ describe('accuracy objective', () => {
     expect(err(16)).toBeGreaterThan(err(24));
     expect(err(24)).toBeGreaterThanOrEqual(err(32) * 0.999);
     expect(Math.max(...rows.map((r) => +col(r, 'error')))).toBeLessThan(2);
+  });
+
+  it('--calib-weights: the calibration runs on the given weight folder and image', async () => {
+    // A weight folder written from seeded tensors scaled ×10 (trained-like magnitudes), plus an image.
+    const model = designFromObject({ model: modelPath }).model;
+    const scaled = syntheticWeights(model, 9);
+    const dir = join(tmp, 'weights');
+    mkdirSync(dir);
+    for (const t of scaled.tensors.values()) {
+      writeFileSync(join(dir, `${t.name}.float32.bin`), new Uint8Array(Float32Array.from(t.data, (v) => 10 * v).buffer));
+    }
+    const img = syntheticImage(model, 9);
+    writeFileSync(join(dir, 'image.float32.bin'), new Uint8Array(img.buffer));
+
+    const cfg = await resolveRunConfig({ model: modelPath, objectives: 'latency,error', calibWeights: [dir], calibLayers: 2 });
+    expect(cfg.eval.accuracy).toEqual({ layers: 2, seed: 1, weights: [dir] });
+    const oracle = await AccuracyOracle.create(cfg.eval.space.base as Record<string, unknown>, cfg.eval.accuracy!);
+    const got = oracle.measure(cfg.eval.space.base as Record<string, unknown>);
+
+    // Direct: the same tensors (×10, through float32) and image, 2 blocks, base types.
+    const d = designFromObject({ model: modelPath });
+    const model2 = { ...d.model, depth: 2, blocks: d.model.blocks.slice(0, 2) };
+    const base2 = syntheticWeights(model2, 9);
+    const tensors = new Map([...base2.tensors].map(([n, t]) => [n, { ...t, data: Float32Array.from(t.data, (v) => 10 * v), origin: 'file' as const }]));
+    const w2 = { ...base2, tensors, get: (n: string) => tensors.get(n)!, has: (n: string) => tensors.has(n) };
+    const ref = forwardReference(model2, w2, img, { layers: 2 });
+    const cut = { ...d, model: model2 };
+    const direct = compareOutputs(ref, forwardFixed(cut, quantizeWeights(cut, w2), img, { layers: 2 }).output);
+    expect(got.relL2).toBe(direct.relL2);
+    const synthetic = await AccuracyOracle.create(cfg.eval.space.base as Record<string, unknown>, { layers: 2, seed: 1 });
+    expect(synthetic.measure(cfg.eval.space.base as Record<string, unknown>).relL2).not.toBe(got.relL2);
   });
 
   it('the error objective is what turns on data-type dimensions in the default space', async () => {
