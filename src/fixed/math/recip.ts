@@ -15,7 +15,7 @@ import { rawRange } from '../type.js';
 import { quantize } from '../quantize.js';
 import { mathTables } from './tables.js';
 import { RECIP_H_T, RECIP_INDEX_BITS, RECIP_M_T, RECIP_TABLE_T, RECIP_Y0_T, RECIP_Y_T } from './types.js';
-import { floorMulShift, leadingOne, pow2, rangeBug } from './wide.js';
+import { floorMulShift, interpolatedSeed, leadingOne, pow2, rangeBug } from './wide.js';
 
 const M_F = RECIP_M_T.F; // 33
 const U_BITS = M_F - RECIP_INDEX_BITS; // 25
@@ -35,11 +35,7 @@ export function recipHw(xRaw: number, xT: FixedType, out: FixedType): number {
   const tb = mathTables().recip;
   const e = leadingOne(xRaw);
   const m = Math.floor(xRaw * pow2(M_F - e)); // exact shift; floor drops bits below m's LSB
-  const j = Math.floor(m / U_MOD) - J_OFFSET;
-  const u = m % U_MOD;
-  const t0 = tb[j]!;
-  const d = t0 - tb[j + 1]!; // < 2^17: fits RECIP_D_T (tables.test.ts)
-  const y0 = Math.floor((t0 * U_MOD - d * u) * pow2(-Y0_SHIFT)); // < 2^51: exact
+  const y0 = interpolatedSeed(tb, m, U_MOD, J_OFFSET, Y0_SHIFT); // < 2^51: exact
   const h = ONE_H + floorMulShift(-m, y0, H_SHIFT);
   if (h < -H_LIM || h >= H_LIM) throw rangeBug('recipHw', 'RECIP_H_T', h);
   const y1 = y0 * Y0_TO_Y + Math.floor(y0 * h * pow2(-Y_SHIFT)); // y0·h < 2^50: exact

@@ -19,7 +19,7 @@ import { mathTables } from './tables.js';
 import {
   RSQRT_H_T, RSQRT_INDEX_BITS, RSQRT_M_T, RSQRT_TABLE_T, RSQRT_Y0_T, RSQRT_Y_T, RSQRT_W_T,
 } from './types.js';
-import { floorMulShift, leadingOne, parity, pow2, rangeBug } from './wide.js';
+import { floorMulShift, interpolatedSeed, leadingOne, parity, pow2, rangeBug } from './wide.js';
 
 const M_F = RSQRT_M_T.F; // 33
 const U_BITS = M_F - RSQRT_INDEX_BITS; // 26
@@ -44,11 +44,7 @@ export function rsqrtHw(xRaw: number, xT: FixedType, out: FixedType): number {
   const o = parity(e - xT.F);
   const sh = M_F - e + o; // m = raw·2^sh
   const m = Math.floor(xRaw * pow2(sh)); // exact shift; floor drops bits below m's LSB
-  const j = Math.floor(m / U_MOD) - J_OFFSET;
-  const u = m % U_MOD;
-  const t0 = tb[j]!;
-  const d = t0 - tb[j + 1]!; // < 2^17: fits RSQRT_D_T (tables.test.ts)
-  const y0 = Math.floor((t0 * U_MOD - d * u) * pow2(-Y0_SHIFT)); // < 2^52: exact
+  const y0 = interpolatedSeed(tb, m, U_MOD, J_OFFSET, Y0_SHIFT); // < 2^52: exact
   const w = floorMulShift(m, y0, W_SHIFT);
   const h = HALF_H + floorMulShift(-w, y0, H_SHIFT);
   if (w >= W_END || h < -H_LIM || h >= H_LIM) throw rangeBug('rsqrtHw', w >= W_END ? 'RSQRT_W_T' : 'RSQRT_H_T', w >= W_END ? w : h);

@@ -66,6 +66,20 @@ export function leadingOne(x: number): number {
   return 63 - Math.clz32(Math.floor(x / P32));
 }
 
+/**
+ * Seed of a Newton step by linear interpolation in a table indexed by the top bits of the
+ * normalised mantissa m (RECIP and RSQRT share it): the index j = ⌊m / uMod⌋ − jOffset selects
+ * T[j] and T[j+1], the remaining bits u = m mod uMod interpolate between them, and the result is
+ * truncated by `shift` bits. Every product stays below 2^53 (checked per unit in docs/math.md).
+ */
+export function interpolatedSeed(table: ArrayLike<number>, m: number, uMod: number, jOffset: number, shift: number): number {
+  const j = Math.floor(m / uMod) - jOffset;
+  const u = m % uMod;
+  const t0 = table[j]!;
+  const d = t0 - table[j + 1]!; // < 2^17: fits the unit's difference type (tables.test.ts)
+  return Math.floor((t0 * uMod - d * u) * pow2(-shift));
+}
+
 /** Parity (0 or 1) of a small integer, also for negative values. */
 export function parity(v: number): number {
   return v & 1; // bit 0 of the two's-complement int32 is the parity for negative values too
