@@ -16,6 +16,9 @@ import { projectRoot } from '../model/shared.js';
 import type { WeightSet } from '../model/weights.js';
 import { forwardFixed, quantizeWeights } from '../sim/functional/index.js';
 import { buildHlsContext, TB, TOP, type HlsContext } from './context.js';
+import type { LoweredPlan } from '../plan/index.js';
+import { predictionOf } from './prediction.js';
+import type { RoutingStats } from '../sim/timing/report.js';
 
 export const VITFORGE_VERSION = '0.1.0';
 
@@ -49,9 +52,27 @@ export function csimHeadersDir(): string {
   return join(templatesDir(), 'csim', 'include');
 }
 
-/** A Handlebars environment with the kernel partials registered; strict: a missing field is an error. */
-function templateEnv(): typeof Handlebars {
+/**
+ * A Handlebars environment with the kernel partials and the `loop` helper registered; strict: a
+ * missing field is an error. `{{{loop "unit.name" "var" indent}}}` opens the plan's loop: its
+ * label, `for` over the plan's bound, its pragmas (PIPELINE II, LOOP_TRIPCOUNT for runtime
+ * bounds, DEPENDENCE) and the counting hook. `rendered` collects the loops the templates emit.
+ */
+function templateEnv(plan: LoweredPlan, rendered: Map<string, number>): typeof Handlebars {
   const hb = Handlebars.create();
+  hb.registerHelper('loop', (id: string, v: string, indent: number) => {
+    const l = plan.byId.get(id);
+    if (!l) throw new Error(`template names loop '${id}', which the plan does not have`);
+    rendered.set(id, (rendered.get(id) ?? 0) + 1);
+    const pad = ' '.repeat(indent);
+    const lines = [`${pad}${l.label}:`, `${pad}for (int ${v} = 0; ${v} < ${l.bound}; ${v}++) {`];
+    lines.push(l.ii === null ? '#pragma HLS PIPELINE off' : `#pragma HLS PIPELINE II=${l.ii}`);
+    // Runtime-bounded loops tell Vitis their trip-count range (for its latency report).
+    if (/[a-z]/.test(l.bound)) lines.push(`#pragma HLS LOOP_TRIPCOUNT min=${l.tripMin} max=${l.tripMax}`);
+    if (l.dependence) lines.push(`#pragma HLS DEPENDENCE variable=${l.dependence.variable} inter distance=${l.dependence.distance} true`);
+    lines.push(`${pad}    VF_LOOP(${l.index}, ${v}); // plan loop ${l.id}: ${l.doc}`);
+    return lines.join('\n');
+  });
   const partials = join(templatesDir(), 'partials');
   for (const f of readdirSync(partials).sort()) {
     if (f.endsWith('.hbs')) hb.registerPartial(basename(f, '.hbs'), readFileSync(join(partials, f), 'utf8'));
@@ -78,7 +99,7 @@ function int64Bytes(raw: Float64Array): Buffer {
 }
 
 /** Every file of the project as path → content (pure: no file is written). */
-export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array): {
+export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array, routing?: RoutingStats): {
   files: Map<string, string | Buffer>; writtenTensors: string[];
 } {
   const { design, weights } = opts;
@@ -89,7 +110,7 @@ export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array): {
   const manifest: string[] = [];
   const writtenTensors: string[] = [];
   const synthetic = new Set(weights.syntheticNames);
-  const { context, layout } = buildHlsContext(design, {
+  const { context, layout, plan } = buildHlsContext(design, {
     csimInclude: csimHeaders ? 'csim/include' : csimHeadersDir(),
     csimHeaders,
     weightsNote: '',
@@ -114,6 +135,8 @@ export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array): {
   }
   files.set('data/tensors.txt', manifest.join('\n') + '\n');
   files.set('data/golden_out.i64.bin', int64Bytes(goldenRaw));
+  // The MoE queue lengths of this input: the instrumented C-simulation's loop counts follow them.
+  if (routing) files.set('data/routing.json', `${JSON.stringify(routing, null, 2)}\n`);
 
   const referenced = layout.slots.length - writtenTensors.length;
   const ctx: HlsContext = {
@@ -125,9 +148,15 @@ export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array): {
       `; the image is ${opts.imagePath ? `\`${resolve(opts.imagePath)}\`` : 'in `data/`'}. Weight set: ${weights.provenance}.`,
   };
 
-  const hb = templateEnv();
+  const rendered = new Map<string, number>();
+  const hb = templateEnv(plan, rendered);
   files.set(`src/${TOP}.h`, render(hb, 'kernel.h.hbs', ctx));
   files.set(`src/${TOP}.cpp`, render(hb, 'kernel.cpp.hbs', ctx));
+  // The kernel is the plan: every loop of the plan appears exactly once in the emitted C++.
+  for (const l of plan.loops) {
+    const n = rendered.get(l.id) ?? 0;
+    if (n !== 1) throw new Error(`plan loop ${l.id} is rendered ${n} times by the templates (expected once)`);
+  }
   const table = buildGeluTable(design.gelu.step, design.gelu.range, design.types.geluTable);
   files.set('src/vf_tables.h', render(hb, 'vf_tables.h.hbs', {
     ...ctx, geluTableSize: table.entries.length, geluTable: geluTableCpp(table, 'GELU_DELTA_TABLE'),
@@ -137,7 +166,8 @@ export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array): {
   files.set('Makefile', render(hb, 'Makefile.hbs', ctx));
   files.set('README.md', render(hb, 'README.md.hbs', ctx));
   files.set('design.yaml', `# Design point of this project (vitforge generate).\n${designToYaml(design)}`);
-  for (const f of ['vf_math.h', 'vf_math_tables.h']) files.set(`include/${f}`, readFileSync(join(templatesDir(), 'include', f)));
+  files.set('vitforge-plan.json', `${JSON.stringify(predictionOf(design, plan), null, 2)}\n`);
+  for (const f of ['vf_math.h', 'vf_math_tables.h', 'vf_count.h']) files.set(`include/${f}`, readFileSync(join(templatesDir(), 'include', f)));
   if (csimHeaders) {
     const dir = csimHeadersDir();
     for (const f of readdirSync(dir).sort()) files.set(`csim/include/${f}`, readFileSync(join(dir, f)));
@@ -178,8 +208,8 @@ export function generateProject(opts: GenerateOptions): GenerateResult {
   // Validate before the (long) simulation: rendering checks the design and the templates.
   buildHlsContext(opts.design, { csimInclude: '', csimHeaders: false, weightsNote: '', version: VITFORGE_VERSION });
   const qw = quantizeWeights(opts.design, opts.weights);
-  const { outputRaw } = forwardFixed(opts.design, qw, opts.image);
-  const { files, writtenTensors } = renderProject(opts, outputRaw);
+  const { outputRaw, routing } = forwardFixed(opts.design, qw, opts.image);
+  const { files, writtenTensors } = renderProject(opts, outputRaw, routing);
   writeAtomically(opts.outDir, files);
   return { outDir: resolve(opts.outDir), files: [...files.keys()].sort(), goldenRaw: outputRaw, writtenTensors };
 }

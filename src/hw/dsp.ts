@@ -27,10 +27,7 @@ export function dspPerMultiplier(wa: number, wb: number): number {
   return Math.min(pieces(wa, DSP_A) * pieces(wb, DSP_B), pieces(wb, DSP_A) * pieces(wa, DSP_B));
 }
 
-/** Width of a fixed-point operand as the multiplier sees it (unsigned gets a zero sign bit). */
-export function operandBits(t: { readonly W: number; readonly signed: boolean }): number {
-  return t.signed ? t.W : t.W + 1;
-}
+export { operandBits } from '../plan/operands.js';
 
 /** Aspect ratios (depth × width) of one BRAM18 in simple-dual-port mode (UG573). */
 const BRAM18_MODES: readonly (readonly [number, number])[] = [

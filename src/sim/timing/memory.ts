@@ -6,12 +6,6 @@ import type { DesignPoint } from '../../design/types.js';
 import type { Part } from '../../hw/parts.js';
 import { transfer, type MemoryPath } from './pipeline.js';
 
-/**
- * m_axi bundles of the Edge-MoE-style kernel: four feature-map bundles (inout1..4) and one
- * weight bundle, each mapped to its own PL port when the part has enough ports.
- */
-export const BUNDLES = 5;
-
 export interface MemoryModel {
   /** Bytes of one kernel AXI beat (axiBits / 8). */
   readonly beatBytes: number;
@@ -23,7 +17,8 @@ export interface MemoryModel {
   readonly latency: number;
 }
 
-export function memoryModel(design: DesignPoint, part: Part): MemoryModel {
+/** The memory as seen by a kernel with `bundles` m_axi bundles (the plan's), each on its own PL port when the part has enough. */
+export function memoryModel(design: DesignPoint, part: Part, bundles: number): MemoryModel {
   const f = design.clockMHz;
   const m = part.memory;
   const beatBytes = design.axiBits / 8;
@@ -31,7 +26,7 @@ export function memoryModel(design: DesignPoint, part: Part): MemoryModel {
   // the kernel clock crosses clock domains: either way it moves portBits × min(f, fmax) per second.
   const portRaw = (m.portBits / 8) * Math.min(1, m.portMaxMHz / f) * m.portEfficiency;
   // Fewer ports than bundles: bundles share ports evenly.
-  const share = Math.min(1, m.ports / BUNDLES);
+  const share = Math.min(1, m.ports / bundles);
   return {
     beatBytes,
     portBytesPerCycle: Math.min(beatBytes, portRaw) * share,

@@ -10,21 +10,8 @@ import { modelDims } from '../../model/ir.js';
 import { readStructuredFile } from '../../model/file.js';
 import type { BlockRouting, RoutingStats } from './report.js';
 
-const UNIFORM = new Map<string, readonly number[]>();
-
-/** Tokens per expert when tokens·k selections are spread as evenly as integers allow (lower indices get the remainder). */
-export function uniformCounts(tokens: number, experts: number, topK: number): readonly number[] {
-  const key = `${tokens}:${experts}:${topK}`;
-  let u = UNIFORM.get(key);
-  if (!u) {
-    const total = tokens * topK;
-    const base = Math.floor(total / experts);
-    const rem = total - base * experts;
-    u = Object.freeze(Array.from({ length: experts }, (_, e) => base + (e < rem ? 1 : 0)));
-    UNIFORM.set(key, u);
-  }
-  return u;
-}
+export { uniformCounts } from '../../plan/queues.js';
+import { uniformCounts } from '../../plan/queues.js';
 
 export interface ResolvedRouting {
   readonly source: string;

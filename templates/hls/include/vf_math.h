@@ -13,6 +13,8 @@
 #define VF_MATH_H
 
 #include <ap_fixed.h>
+
+#include "vf_count.h"
 #include <ap_int.h>
 
 // Width parameters of a fixed-point type (W bits, I integer bits, F = W - I fraction bits).
@@ -151,6 +153,7 @@ OUT rsqrt_raw(const ap_uint<W>& raw) {
 template <class OUT, class IN>
 OUT vf_exp(const IN& d) {
 #pragma HLS INLINE
+    VF_MATH(EXP);
     if (d > 0) return OUT(1);
     if (d < VF_EXP_D_MIN) return OUT(0);
     const vf_exp_d_t dd = d;
@@ -185,6 +188,7 @@ OUT vf_exp(const IN& d) {
 template <class OUT, int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 OUT vf_recip(const ap_fixed<W, I, Q, O, N>& x) {
 #pragma HLS INLINE
+    VF_MATH(RECIP);
     if (x <= 0) return vf_math_detail::max_value<OUT>();
     ap_uint<W> raw;
     raw.range() = x.range();
@@ -193,6 +197,7 @@ OUT vf_recip(const ap_fixed<W, I, Q, O, N>& x) {
 template <class OUT, int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 OUT vf_recip(const ap_ufixed<W, I, Q, O, N>& x) {
 #pragma HLS INLINE
+    VF_MATH(RECIP);
     if (x == 0) return vf_math_detail::max_value<OUT>();
     ap_uint<W> raw;
     raw.range() = x.range();
@@ -203,6 +208,7 @@ OUT vf_recip(const ap_ufixed<W, I, Q, O, N>& x) {
 template <class OUT, int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 OUT vf_rsqrt(const ap_fixed<W, I, Q, O, N>& x) {
 #pragma HLS INLINE
+    VF_MATH(RSQRT);
     if (x <= 0) return vf_math_detail::max_value<OUT>();
     ap_uint<W> raw;
     raw.range() = x.range();
@@ -211,6 +217,7 @@ OUT vf_rsqrt(const ap_fixed<W, I, Q, O, N>& x) {
 template <class OUT, int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 OUT vf_rsqrt(const ap_ufixed<W, I, Q, O, N>& x) {
 #pragma HLS INLINE
+    VF_MATH(RSQRT);
     if (x == 0) return vf_math_detail::max_value<OUT>();
     ap_uint<W> raw;
     raw.range() = x.range();
@@ -224,6 +231,7 @@ OUT vf_rsqrt(const ap_ufixed<W, I, Q, O, N>& x) {
 template <class FM, class TABLE_T, int N>
 FM vf_gelu(const FM& x, const TABLE_T table[N], int step_log2) {
 #pragma HLS INLINE
+    VF_MATH(GELU);
     typedef vf_fixed_traits<FM> fm;
     const int FB = fm::F > 0 ? fm::F : 1;
     FM xpos = 0;

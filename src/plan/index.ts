@@ -1,0 +1,94 @@
+/**
+ * Lowering of a design point to its microarchitecture plan (types.ts), and the schedule of one
+ * image on it. `lowerPlan` is pure and memoised per design object: the DSE lowers thousands of
+ * design points per second.
+ */
+import type { DesignPoint } from '../design/types.js';
+import { uniformQueueLengths } from './queues.js';
+import { imageSchedule, type QueueLengths, type ScheduleContext } from './calls.js';
+import { fmRegions, geometry, type FmRegions, type Geometry } from './geometry.js';
+import type { BundleSpec, LoopSpec, Plan, UnitCall, UnitSpec } from './types.js';
+import { buildUnits } from './units.js';
+import { LATENCY } from './latency.js';
+
+export type { Plan, UnitCall, UnitSpec, LoopSpec, BufferSpec, UnitId, BundleId, LoopTrips, MulSite } from './types.js';
+export type { Geometry, FmRegions } from './geometry.js';
+export type { QueueLengths } from './calls.js';
+
+export const BUNDLES: readonly BundleSpec[] = [
+  { id: 'gmem_w', direction: 'read', holds: 'linear and patch-embedding weights (packed tiles)' },
+  { id: 'gmem_p', direction: 'read', holds: 'biases, LayerNorm parameters, positional embedding' },
+  { id: 'gmem_a', direction: 'read', holds: 'feature maps: first input stream (and the patches)' },
+  { id: 'gmem_b', direction: 'read', holds: 'feature maps: second input stream' },
+  { id: 'gmem_c', direction: 'write', holds: 'feature maps: output stream' },
+];
+
+export interface LoweredPlan extends Plan {
+  readonly geometry: Geometry;
+  readonly regions: FmRegions;
+  readonly byId: ReadonlyMap<string, LoopSpec>;
+  /** The calls of one image for the given queue lengths. */
+  schedule(queues: QueueLengths): UnitCall[];
+}
+
+export interface PlanOptions {
+  /** The part has UltraRAM (deep buffers go there). */
+  readonly uram: boolean;
+}
+
+const CACHE = new WeakMap<DesignPoint, Map<boolean, LoweredPlan>>();
+
+function kernelUnit(counter: number): UnitSpec {
+  const loop = (index: number, name: string, bound: string, doc: string): LoopSpec => ({
+    index, id: `kernel.${name}`, label: `kernel_${name}`, unit: 'kernel', bound, doc, ii: null, depth: LATENCY.loopOverhead,
+    bodyLatency: 0, axi: [], muls: [], math: [], trees: [], tripMin: 0, tripMax: 0,
+    ...(name === 'experts' ? { parent: 'kernel.blocks' } : {}),
+  });
+  return {
+    id: 'kernel', function: 'vitforge_kernel', doc: 'top function: the schedule of units',
+    loops: [loop(counter, 'blocks', 'DEPTH', 'one transformer block'), loop(counter + 1, 'experts', 'EXPERTS', 'one expert of an MoE block')],
+    buffers: [],
+  };
+}
+
+export function lowerPlan(design: DesignPoint, opts: PlanOptions): LoweredPlan {
+  let per = CACHE.get(design);
+  if (!per) CACHE.set(design, (per = new Map()));
+  const hit = per.get(opts.uram);
+  if (hit) return hit;
+  const g = geometry(design);
+  const units = buildUnits(design, g, opts.uram);
+  const n = units.reduce((a, u) => a + u.loops.length, 0);
+  units.push(kernelUnit(n));
+  const loops = units.flatMap((u) => u.loops);
+  const byId = new Map(loops.map((l) => [l.id, l]));
+  const ctx: ScheduleContext = { d: design, g, byId };
+  const schedule = (queues: QueueLengths): UnitCall[] => imageSchedule(ctx, queues);
+  // LOOP_TRIPCOUNT bounds: over the uniform routing and the most uneven one (all tokens on the
+  // first top-k experts), so the bounds do not depend on one image's routing.
+  const T = g.dims.tokens;
+  const skewed = Array.from({ length: g.experts }, (_, e) => (e < g.topK ? T : 0));
+  for (const l of loops) {
+    l.tripMin = Infinity;
+    l.tripMax = 0;
+  }
+  for (const calls of [schedule(uniformQueueLengths(design)), schedule(() => skewed)]) {
+    for (const call of calls) {
+      for (const t of call.trips) {
+        const l = loops[t.loop]!;
+        const per = t.iterations / t.entries;
+        l.tripMin = Math.min(l.tripMin, Math.floor(per));
+        l.tripMax = Math.max(l.tripMax, Math.ceil(per));
+      }
+    }
+  }
+  for (const l of loops) if (l.tripMin === Infinity) l.tripMin = 0;
+  // A queue can hold a single token: the expert loops' lower bound is 1 row.
+  for (const id of ['linear.gather_rows', 'linear.scatter_rows']) if (byId.has(id)) byId.get(id)!.tripMin = 1;
+  const plan: LoweredPlan = {
+    design: design.name, clockMHz: design.clockMHz, axiBits: design.axiBits, units, loops, bundles: BUNDLES,
+    constants: {}, geometry: g, regions: fmRegions(g), byId, schedule,
+  };
+  per.set(opts.uram, plan);
+  return plan;
+}

@@ -1,0 +1,147 @@
+/**
+ * The analytic timing model: evaluates the plan's loops for one call (docs/performance-model.md
+ * §1–3). A pipelined loop costs (iterations − entries)·II + entries·(depth + AXI latency), with
+ * II raised to what its AXI streams can sustain; a loop that is not pipelined costs its inner
+ * loops plus control and straight-line latency per iteration; a unit with a DATAFLOW region
+ * costs the chain of its FIFO-connected processes (pipeline.ts `dataflow`) or its slowest
+ * independent process. Nothing here knows a stage by name: structure comes from the plan only.
+ */
+import type { LoopSpec, LoweredPlan, UnitCall, UnitSpec } from '../../plan/index.js';
+import { LATENCY } from '../../plan/latency.js';
+import { dataflow } from './pipeline.js';
+import { streamRate, type MemoryModel } from './memory.js';
+
+export interface CallCost {
+  readonly cycles: number;
+  /** Cycles with memory taken as free (AXI at one beat per cycle, no request latency). */
+  readonly computeCycles: number;
+  /** Cycles of the AXI streams alone (beats at the sustained rate plus request latencies). */
+  readonly memoryCycles: number;
+  readonly bytes: number;
+}
+
+interface UnitShape {
+  readonly unit: UnitSpec;
+  readonly children: ReadonlyMap<string, readonly LoopSpec[]>;
+  readonly top: readonly LoopSpec[];
+  /** AXI streams that run at once in this unit (for the per-stream share of the memory system). */
+  readonly concurrency: number;
+}
+
+const SHAPES = new WeakMap<LoweredPlan, Map<string, UnitShape>>();
+const COSTS = new WeakMap<LoweredPlan, Map<string, CallCost>>();
+
+function shapes(plan: LoweredPlan): Map<string, UnitShape> {
+  let s = SHAPES.get(plan);
+  if (s) return s;
+  s = new Map();
+  for (const unit of plan.units) {
+    const children = new Map<string, LoopSpec[]>();
+    const top: LoopSpec[] = [];
+    for (const l of unit.loops) {
+      if (l.parent) children.set(l.parent, [...(children.get(l.parent) ?? []), l]);
+      else top.push(l);
+    }
+    // A dataflow region runs all its processes' streams at once; otherwise one loop at a time.
+    const axiOf = (l: LoopSpec): number => l.axi.length;
+    const concurrency = unit.dataflow
+      ? [...unit.dataflow.chain, ...unit.dataflow.independent].reduce((a, p) =>
+        a + Math.max(0, ...unit.loops.filter((l) => processOf(unit, l) === p).map(axiOf)), 0)
+      : Math.max(1, ...unit.loops.map(axiOf));
+    s.set(unit.id, { unit, children, top, concurrency: Math.max(1, concurrency) });
+  }
+  SHAPES.set(plan, s);
+  return s;
+}
+
+/** The process a loop runs in: its own or its outermost parent's. */
+function processOf(unit: UnitSpec, l: LoopSpec): string | undefined {
+  let cur: LoopSpec | undefined = l;
+  while (cur?.parent) cur = unit.loops.find((x) => x.id === cur!.parent);
+  return cur?.process;
+}
+
+/** Cycles per iteration the loop's AXI streams allow, when `concurrency` streams share the memory. */
+export function axiII(l: LoopSpec, mem: MemoryModel, concurrency: number): number {
+  if (l.axi.length === 0) return 0;
+  const beats = new Map<string, number>();
+  for (const a of l.axi) beats.set(a.bundle, (beats.get(a.bundle) ?? 0) + 1);
+  const rate = streamRate(mem, concurrency);
+  let ii = 0;
+  for (const n of beats.values()) ii = Math.max(ii, (n * mem.beatBytes) / rate);
+  return ii;
+}
+
+interface Acc { cycles: number; compute: number; memory: number; bytes: number }
+
+export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): CallCost {
+  let memo = COSTS.get(plan);
+  if (!memo) COSTS.set(plan, (memo = new Map()));
+  const hit = memo.get(call.key);
+  if (hit) return hit;
+  const shape = shapes(plan).get(call.unit)!;
+  const iters = new Map<number, [number, number]>();
+  for (const t of call.trips) iters.set(t.loop, [t.iterations, t.entries]);
+
+  const acc: Acc = { cycles: 0, compute: 0, memory: 0, bytes: 0 };
+  const cost = (l: LoopSpec): { cycles: number; compute: number } => {
+    const [I, E] = iters.get(l.index) ?? [0, 0];
+    if (I === 0) return { cycles: 0, compute: 0 };
+    if (l.ii !== null) {
+      const a = axiII(l, mem, shape.concurrency);
+      const ii = Math.max(l.ii, a);
+      const lat = l.axi.length > 0 ? mem.latency : 0;
+      if (l.axi.length > 0) {
+        acc.memory += I * a + E * lat;
+        acc.bytes += I * l.axi.length * mem.beatBytes;
+      }
+      return { cycles: (I - E) * ii + E * (l.depth + lat), compute: (I - E) * l.ii + E * l.depth };
+    }
+    let cycles = I * (l.depth + l.bodyLatency);
+    let compute = cycles;
+    for (const c of shape.children.get(l.id) ?? []) {
+      const r = cost(c);
+      cycles += r.cycles;
+      compute += r.compute;
+    }
+    return { cycles, compute };
+  };
+
+  const df = shape.unit.dataflow;
+  const procCost = new Map<string, { cycles: number; compute: number; fill: number }>();
+  let seq = 0;
+  let seqCompute = 0;
+  for (const l of shape.top) {
+    const r = cost(l);
+    if (df && l.process) {
+      const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0 };
+      const [I] = iters.get(l.index) ?? [0, 0];
+      // First output of a process: one iteration of its first active loop.
+      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? l.depth + (l.axi.length > 0 ? mem.latency : 0) : r.cycles / I;
+      procCost.set(l.process, { cycles: p.cycles + r.cycles, compute: p.compute + r.compute, fill: p.fill });
+    } else {
+      seq += r.cycles;
+      seqCompute += r.compute;
+    }
+  }
+  let region = 0;
+  let regionCompute = 0;
+  if (df) {
+    const chain = df.chain.map((p) => procCost.get(p) ?? { cycles: 0, compute: 0, fill: 0 }).filter((p) => p.cycles > 0);
+    region = dataflow(chain.map((p) => ({ cycles: p.cycles, fill: p.fill })));
+    regionCompute = dataflow(chain.map((p) => ({ cycles: p.compute, fill: 0 })));
+    for (const p of df.independent) {
+      const c = procCost.get(p);
+      if (c) {
+        region = Math.max(region, c.cycles);
+        regionCompute = Math.max(regionCompute, c.compute);
+      }
+    }
+  }
+  const out: CallCost = {
+    cycles: seq + region + LATENCY.call, computeCycles: seqCompute + regionCompute + LATENCY.call,
+    memoryCycles: acc.memory, bytes: acc.bytes,
+  };
+  memo.set(call.key, out);
+  return out;
+}
