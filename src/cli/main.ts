@@ -14,6 +14,7 @@ import { registerGenerate } from './generate.js';
 import { registerCsim } from './csim.js';
 import { registerDse } from './dse.js';
 import { registerReport } from './report.js';
+import { registerCompareSynth } from './compare-synth.js';
 
 export const VERSION = '0.1.0';
 
@@ -28,6 +29,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerCsim,
   registerDse,
   registerReport,
+  registerCompareSynth,
 ];
 
 export function buildProgram(): Command {

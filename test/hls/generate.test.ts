@@ -116,6 +116,7 @@ describe('generated project', () => {
     expect(tcl).toMatch(/^set_part xczu9eg-ffvb1156-2-e$/m);
     expect(tcl).toMatch(/^create_clock -period 4.0 -name default$/m);
     expect(tcl).toMatch(/^set_top vitforge_kernel$/m);
+    expect(tcl).toMatch(/^config_interface .*-m_axi_max_widen_bitwidth 128$/m); // axiBits
 
     const pp = renderProject(opts(reducedEdgeMoeDesign(dir), join(dir, 'unused')), new Float64Array(9 * 192)).files;
     expect(pp.get('src/vitforge_kernel.cpp') as string).toMatch(/#pragma HLS DATAFLOW/);
@@ -236,17 +237,30 @@ describe('run_hls.tcl', () => {
     const p = join(dir, 'tcl');
     mkdirSync(p, { recursive: true });
     writeFileSync(join(p, 'run_hls.tcl'), files.get('run_hls.tcl') as string);
-    const stubs = ['open_project', 'set_top', 'add_files', 'open_solution', 'set_part', 'create_clock', 'csim_design',
-      'csynth_design', 'cosim_design', 'export_design'].map((c) => `proc ${c} {args} { puts "${c} $args" }`).join('\n');
-    const run = (argv: string): string[] => {
+    const stubs = ['open_project', 'set_top', 'add_files', 'open_solution', 'set_part', 'create_clock', 'set_clock_uncertainty',
+      'config_interface', 'csim_design', 'csynth_design', 'cosim_design', 'export_design'].map((c) => `proc ${c} {args} { puts "${c} $args" }`).join('\n');
+    const runLines = (argv: string, env: Record<string, string> = {}): string[] => {
       const script = `${stubs}\nproc exit {} {}\nset argv {${argv}}\nsource ${join(p, 'run_hls.tcl')}\n`;
-      const r = spawnSync('tclsh', [], { input: script, encoding: 'utf8' });
+      const clean = { ...process.env };
+      delete clean.VITFORGE_COSIM;
+      delete clean.VITFORGE_EXPORT;
+      const r = spawnSync('tclsh', [], { input: script, encoding: 'utf8', env: { ...clean, ...env } });
       expect(r.stderr).toBe('');
-      return r.stdout.trim().split('\n').map((l) => l.split(' ')[0]!);
+      return r.stdout.trim().split('\n');
     };
+    const run = (argv: string, env: Record<string, string> = {}): string[] => runLines(argv, env).map((l) => l.split(' ')[0]!);
+    // Default: C-simulation and synthesis; co-simulation and export only on request.
     expect(run('')).toEqual(['open_project', 'set_top', 'add_files', 'add_files', 'open_solution', 'set_part',
-      'create_clock', 'csim_design', 'csynth_design', 'cosim_design', 'export_design']);
+      'create_clock', 'set_clock_uncertainty', 'config_interface', 'csim_design', 'csynth_design']);
     expect(run('csim').slice(-1)).toEqual(['csim_design']);
-    expect(run('csynth').slice(-2)).toEqual(['create_clock', 'csynth_design']);
+    expect(run('csynth').slice(-2)).toEqual(['config_interface', 'csynth_design']);
+    expect(run('', { VITFORGE_COSIM: '1' }).slice(-3)).toEqual(['csim_design', 'csynth_design', 'cosim_design']);
+    expect(run('', { VITFORGE_COSIM: '0' }).slice(-1)).toEqual(['csynth_design']);
+    expect(run('cosim').slice(-2)).toEqual(['csynth_design', 'cosim_design']); // cosim needs a synthesised solution
+    expect(run('export', { VITFORGE_COSIM: '1' }).slice(-3)).toEqual(['csynth_design', 'cosim_design', 'export_design']);
+    expect(run('', { VITFORGE_EXPORT: '1' }).slice(-2)).toEqual(['csynth_design', 'export_design']);
+    const lines = runLines('csynth');
+    expect(lines).toContain('set_clock_uncertainty 12.5%');
+    expect(lines).toContain('config_interface -m_axi_latency 64 -m_axi_alignment_byte_size 64 -m_axi_max_widen_bitwidth 256');
   });
 });
