@@ -10,39 +10,7 @@ import { unitResources } from '../hw/resources.js';
 import type { LoopSpec, LoweredPlan } from '../plan/index.js';
 import { evaluatePerformance } from '../sim/timing/index.js';
 import { TOP } from './context.js';
-
-export interface PredictedLoop {
-  label: string;
-  /** null: not pipelined. */
-  ii: number | null;
-  depth: number;
-  tripMin: number;
-  tripMax: number;
-  /** Cycles of one entry at tripMax (inner loops at their tripMax), memory taken as free. */
-  latencyCycles: number;
-}
-
-export interface PredictedUnit {
-  unit: string;
-  function: string;
-  dsp: number;
-  bram18k: number;
-  uram: number;
-  lut: number;
-  ff: number;
-  loops: PredictedLoop[];
-}
-
-export interface SynthPrediction {
-  format: 'vitforge-plan-prediction/1';
-  design: string;
-  top: string;
-  part: string;
-  clockMHz: number;
-  totalCycles: number;
-  resources: { dsp: number; bram18k: number; uram: number; lut: number; ff: number };
-  units: PredictedUnit[];
-}
+import type { PredictedUnit, SynthPrediction } from './synth-prediction.js';
 
 function entryLatency(plan: LoweredPlan, l: LoopSpec): number {
   if (l.ii !== null) return l.tripMax > 0 ? (l.tripMax - 1) * l.ii + l.depth : 0;
