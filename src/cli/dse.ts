@@ -25,6 +25,11 @@ interface DseFlags {
 /** Options that define the search; with --resume they come from the earlier run's dse.json. */
 const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers', 'calibWeights'];
 
+/** Signals that stop a run cleanly, with the numbers POSIX gives them (exit code 128 + n). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = typeof STOP_SIGNALS[number];
+const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
 function printSummary(s: DseSummary, cfg: RunConfig): void {
   const w = (line: string): boolean => process.stdout.write(line + '\n');
   const part = getPart(String(cfg.eval.space.base.part));
@@ -91,24 +96,37 @@ export function registerDse(program: Command): void {
         });
         out = f.out;
       }
-      // First Ctrl-C: finish cleanly with every evaluated point; a second one exits at once.
+      // First Ctrl-C, `kill` (SIGTERM) or a closed terminal (SIGHUP): finish cleanly with every
+      // evaluated point, so the output folder is complete and resumable; a second signal exits
+      // at once. A batch scheduler's SIGTERM must not leave only the hidden temporary folder.
       const stop = new AbortController();
-      const onSigint = (): void => {
-        if (stop.signal.aborted) process.exit(130);
-        process.stderr.write('\nvitforge: interrupted, writing the finished points (Ctrl-C again to quit now)\n');
+      let caught: StopSignal | undefined;
+      const onSignal = (sig: StopSignal): void => {
+        if (stop.signal.aborted) process.exit(128 + SIGNAL_NUMBERS[sig]);
+        caught = sig;
+        if (sig === 'SIGHUP') {
+          // The terminal is gone: writes to it fail (EIO); the files are what matters now.
+          for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
+        }
+        const how = sig === 'SIGINT' ? 'interrupted' : `${sig} received`;
+        process.stderr.write(`\nvitforge: ${how}, writing the finished points (${sig === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit now)\n`);
         stop.abort();
       };
-      process.on('SIGINT', onSigint);
+      const handlers = STOP_SIGNALS.map((sig) => [sig, (): void => onSignal(sig)] as const);
+      for (const [sig, h] of handlers) process.on(sig, h);
       try {
         const summary = await runDse(cfg, out, {
           jobs, signal: stop.signal, previous, report: f.report, progress: f.progress ? undefined : false,
         });
         printSummary(summary, cfg);
         // The launcher sets the exit code from main()'s return value (0); an interrupted run still
-        // exits like an interrupted process (128 + SIGINT) so scripts can tell.
-        if (summary.status === 'interrupted') process.once('exit', () => { process.exitCode = 130; });
+        // exits like a process killed by that signal (128 + its number) so scripts can tell.
+        if (summary.status === 'interrupted') {
+          const code = 128 + SIGNAL_NUMBERS[caught ?? 'SIGINT'];
+          process.once('exit', () => { process.exitCode = code; });
+        }
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const [sig, h] of handlers) process.off(sig, h);
       }
     });
 }
