@@ -1,7 +1,8 @@
 /**
  * Reports as files: self-contained HTML (inline SVG, no scripts, no external references),
  * Markdown referencing the chart files, atomic replacement of the output folder; and the same
- * HTML opened in headless Chromium (skipped with a message when the browser is missing).
+ * HTML opened in headless Chromium (skipped with a message when the browser is missing; under CI
+ * a missing browser fails the run).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import { loadDesign } from '../../src/design/load.js';
 import { resolveRunConfig } from '../../src/dse/config.js';
 import { runDse } from '../../src/dse/run.js';
 import { renderHtml, renderMarkdown, writeDesignReport, writeReport, type Report } from '../../src/report/index.js';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/report/png.js';
+import { CHROMIUM_ARGS } from '../../src/report/png.js';
+import { requireChromium } from '../helpers/tools.js';
 import { checkFrame, parseSvg } from './svg-check.js';
 import { ensureBuilt, launcher } from '../helpers/built-cli.js';
 
@@ -142,7 +144,7 @@ describe('PNG export (resvg, no browser)', () => {
 });
 
 describe('headless Chromium', () => {
-  const exe = chromiumPath();
+  const exe = requireChromium();
   it.skipIf(!exe)('renders every chart of both reports with no console errors and no network', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: exe!, args: CHROMIUM_ARGS });
@@ -185,8 +187,5 @@ describe('headless Chromium', () => {
     } finally {
       await browser.close();
     }
-  });
-  it.skipIf(Boolean(exe))('Chromium is not installed: browser rendering skipped (structural SVG checks above still ran)', () => {
-    process.stderr.write('report.test: /usr/bin/chromium not found — run .ci/install-chromium.sh to enable the browser check\n');
   });
 });
