@@ -1,7 +1,8 @@
 /**
  * Bit-accurate fixed-point forward pass of m3vit-tiny (Edge-MoE design point) next to the float64
- * reference forward, same run, same synthetic weights and image. Reference figure: Edge-MoE's own
- * C-simulation of one image takes 7.3 s for 782.7 M MACs (≈107 M MAC/s).
+ * reference forward, same run, same synthetic weights and image. Every ratio printed is between two
+ * figures measured in this run: a published figure from another machine (Edge-MoE's C-simulation,
+ * 7.3 s per image) is not a ratio this bench can measure, so it is quoted in docs only.
  */
 import { loadDesign } from '../src/design/load.js';
 import { forwardReference } from '../src/kernels/forward.js';
@@ -10,8 +11,6 @@ import { lowerModel, totalMacs } from '../src/model/ops.js';
 import { syntheticWeights } from '../src/model/weights.js';
 import { forwardFixed, quantizeWeights } from '../src/sim/functional/index.js';
 import { timeMs, type BenchModule, type BenchRow } from './table.js';
-
-const EDGE_MOE_CSIM_MAC_PER_S = 782.7e6 / 7.3;
 
 export default {
   title: 'functional simulator (m3vit-tiny, Edge-MoE types, single thread)',
@@ -38,7 +37,7 @@ export default {
       { name: 'MACs per image (top-2 experts, gate, attention)', value: macs, unit: 'MAC' },
       { name: 'float64 reference forward', value: floatMs, unit: 'ms', note: `${(macs / floatMs / 1e6).toFixed(2)} GMAC/s` },
       { name: 'fixed-point forward (bit-accurate)', value: fixedMs, unit: 'ms', ratio: fixedMs / floatMs, note: 'ratio = time / float64 forward (target ≤ 3)' },
-      { name: 'fixed-point MAC rate', value: fixedRate, unit: 'MAC/s', ratio: fixedRate / EDGE_MOE_CSIM_MAC_PER_S, note: 'ratio vs Edge-MoE C-sim 107 M MAC/s (target ≥ 5)' },
+      { name: 'fixed-point MAC rate', value: fixedRate, unit: 'MAC/s', ratio: fixedRate / (macs / (floatMs / 1e3)), note: 'ratio to the float64 forward\'s MAC rate, this run' },
       { name: 'weight quantisation (once per weight set)', value: quantMs, unit: 'ms' },
     ];
   },

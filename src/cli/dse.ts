@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { resolveRunConfig, DEFAULT_OBJECTIVES, type RunConfig } from '../dse/config.js';
+import { resolveRunConfig, DEFAULT_MAX_ERROR, DEFAULT_OBJECTIVES, type RunConfig } from '../dse/config.js';
 import { loadRun, runDse, type DseSummary } from '../dse/run.js';
 import { getPart } from '../hw/parts.js';
 
@@ -16,14 +16,28 @@ function intFlag(field: string, v: string | undefined, min: number): number | un
   return Number(v);
 }
 
+/** `--max-error 0.02` → 0.02, `none` → null (no bound), absent → undefined (the default rule). */
+function maxErrorFlag(v: string | undefined): number | null | undefined {
+  if (v === undefined) return undefined;
+  if (v.trim().toLowerCase() === 'none') return null;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x <= 0) throw new UserError('--max-error', `must be a positive number or 'none', got '${v}'`);
+  return x;
+}
+
 interface DseFlags {
   model?: string; part?: string; design?: string; space?: string; objectives?: string; constraints: string[];
   derive: string[]; strategy?: string; budget?: string; seed?: string; population?: string; jobs?: string;
-  calibLayers?: string; calibWeights: string[]; out?: string; resume?: string; report: boolean; progress: boolean;
+  calibLayers?: string; calibWeights: string[]; maxError?: string; out?: string; resume?: string; report: boolean; progress: boolean;
 }
 
 /** Options that define the search; with --resume they come from the earlier run's dse.json. */
-const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers', 'calibWeights'];
+const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers', 'calibWeights', 'maxError'];
+
+/** Signals that stop a run cleanly, with the numbers POSIX gives them (exit code 128 + n). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = typeof STOP_SIGNALS[number];
+const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 function printSummary(s: DseSummary, cfg: RunConfig): void {
   const w = (line: string): boolean => process.stdout.write(line + '\n');
@@ -32,6 +46,7 @@ function printSummary(s: DseSummary, cfg: RunConfig): void {
   w(`dse: ${String(cfg.eval.space.base.model)} on ${part.board}, ${cfg.strategy} (seed ${cfg.seed}), ${cfg.eval.space.dims.length} parameters, ${cfg.eval.space.size} points in the space`);
   w(`  ${s.status === 'interrupted' ? 'INTERRUPTED after' : 'evaluated'} ${s.evaluated} points in ${s.seconds.toFixed(1)} s ` +
     `(${Math.round(s.pointsPerSecond)} points/s, ${where}${s.reused ? `, ${s.reused} reused from the earlier run` : ''})`);
+  if (cfg.accuracyConstraint) w(`  accuracy bound: ${cfg.accuracyConstraint} (default with an accuracy objective; --max-error X or none to change)`);
   w(`  feasible ${s.counts.ok ?? 0}, invalid ${s.counts.invalid ?? 0}, do not fit ${s.counts.nofit ?? 0}, violate constraints ${s.counts.constraint ?? 0}`);
   for (const [why, n] of s.reasons.slice(0, 8)) w(`    ${String(n).padStart(6)}  ${why}`);
   w(`  Pareto front: ${s.paretoIds.length} points (pareto.csv)`);
@@ -64,6 +79,7 @@ export function registerDse(program: Command): void {
     .option('--jobs <n>', 'worker threads (default: available cores; 1 = in-process)')
     .option('--calib-layers <n>', 'blocks run by the accuracy objective\'s calibration (default 2)')
     .option('--calib-weights <dir>', 'weight folder of the accuracy calibration, e.g. the real weights (repeatable, overlaid; default: seeded synthetic)', collect, [])
+    .option('--max-error <x|none>', `with an error/sqnr objective: constraint error <= x (default ${DEFAULT_MAX_ERROR} unless a constraint names error or sqnr_db; none = no bound)`)
     .option('--out <dir>', 'output folder (replaced when the run ends)')
     .option('--resume <dir>', 'continue an interrupted or finished run (same search; --budget may grow)')
     .option('--no-report', 'skip the HTML/Markdown report')
@@ -88,27 +104,41 @@ export function registerDse(program: Command): void {
           constraints: f.constraints, derive: f.derive, strategy: f.strategy, budget,
           seed: intFlag('--seed', f.seed, -(2 ** 31)), population: intFlag('--population', f.population, 4),
           calibLayers: intFlag('--calib-layers', f.calibLayers, 1), calibWeights: f.calibWeights,
+          maxError: maxErrorFlag(f.maxError),
         });
         out = f.out;
       }
-      // First Ctrl-C: finish cleanly with every evaluated point; a second one exits at once.
+      // First Ctrl-C, `kill` (SIGTERM) or a closed terminal (SIGHUP): finish cleanly with every
+      // evaluated point, so the output folder is complete and resumable; a second signal exits
+      // at once. A batch scheduler's SIGTERM must not leave only the hidden temporary folder.
       const stop = new AbortController();
-      const onSigint = (): void => {
-        if (stop.signal.aborted) process.exit(130);
-        process.stderr.write('\nvitforge: interrupted, writing the finished points (Ctrl-C again to quit now)\n');
+      let caught: StopSignal | undefined;
+      const onSignal = (sig: StopSignal): void => {
+        if (stop.signal.aborted) process.exit(128 + SIGNAL_NUMBERS[sig]);
+        caught = sig;
+        if (sig === 'SIGHUP') {
+          // The terminal is gone: writes to it fail (EIO); the files are what matters now.
+          for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
+        }
+        const how = sig === 'SIGINT' ? 'interrupted' : `${sig} received`;
+        process.stderr.write(`\nvitforge: ${how}, writing the finished points (${sig === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit now)\n`);
         stop.abort();
       };
-      process.on('SIGINT', onSigint);
+      const handlers = STOP_SIGNALS.map((sig) => [sig, (): void => onSignal(sig)] as const);
+      for (const [sig, h] of handlers) process.on(sig, h);
       try {
         const summary = await runDse(cfg, out, {
           jobs, signal: stop.signal, previous, report: f.report, progress: f.progress ? undefined : false,
         });
         printSummary(summary, cfg);
         // The launcher sets the exit code from main()'s return value (0); an interrupted run still
-        // exits like an interrupted process (128 + SIGINT) so scripts can tell.
-        if (summary.status === 'interrupted') process.once('exit', () => { process.exitCode = 130; });
+        // exits like a process killed by that signal (128 + its number) so scripts can tell.
+        if (summary.status === 'interrupted') {
+          const code = 128 + SIGNAL_NUMBERS[caught ?? 'SIGINT'];
+          process.once('exit', () => { process.exitCode = code; });
+        }
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const [sig, h] of handlers) process.off(sig, h);
       }
     });
 }

@@ -13,7 +13,7 @@ export function registerReport(program: Command): void {
     .option('--design <file>', 'design file (default: the built-in Edge-MoE point)')
     .option('--dse <dir>', 'DSE output folder (from vitforge dse)')
     .option('--out <dir>', 'output folder (replaced): index.html, report.md, charts/*.svg')
-    .option('--png', 'also render every chart to PNG (needs Chromium)')
+    .option('--png', 'also render every chart to PNG at 2× scale (resvg; no browser needed)')
     .action(async (f: ReportFlags) => {
       if (f.out === undefined) throw new UserError('--out', 'an output folder is required');
       if (f.design !== undefined && f.dse !== undefined) throw new UserError('--dse', 'give either --design or --dse, not both');

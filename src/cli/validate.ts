@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runValidation } from '../sim/functional/validate-run.js';
 import type { ErrorMetrics, ValidationReport } from '../sim/functional/validate.js';
+import { Progress } from '../io/progress.js';
 import { addInputOptions, inputOptions, intOption, reportSynthetic, type InputFlags } from './options.js';
 
 const num = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toExponential(digits - 1) : String(v));
@@ -44,7 +45,7 @@ export function formatValidation(r: ValidationReport, image: string, timing = tr
 }
 
 interface Flags extends InputFlags {
-  design?: string; layers?: string; json?: string; ablate?: boolean; trace?: string;
+  design?: string; layers?: string; json?: string; ablate?: boolean; trace?: string; progress?: boolean;
 }
 
 export function registerValidate(program: Command): void {
@@ -57,11 +58,23 @@ export function registerValidate(program: Command): void {
     .option('--json <file>', 'also write the full report as JSON')
     .option('--ablate', 'add end-to-end rows with each approximation (exp, recip, rsqrt, GELU) replaced by the exact function')
     .option('--trace <dir>', 'write the fixed-point intermediates (same format as `vitforge run --trace`)')
+    .option('--no-progress', 'no progress line even on a terminal')
     .action((f: Flags) => {
-      const run = runValidation({
-        ...inputOptions(f), design: f.design, layers: intOption('layers', f.layers), json: f.json,
-        ablate: f.ablate, trace: f.trace,
-      });
+      // One progress line per block of every pass (float64, fixed point, ablations) on a terminal.
+      let progress: Progress | undefined;
+      const onProgress = (done: number, total: number, pass: string): void => {
+        progress ??= f.progress === false ? new Progress(total, false) : Progress.auto(total, { unit: 'blk' });
+        if (done > 0) progress.add(1, pass);
+      };
+      let run;
+      try {
+        run = runValidation({
+          ...inputOptions(f), design: f.design, layers: intOption('layers', f.layers), json: f.json,
+          ablate: f.ablate, trace: f.trace, onProgress,
+        });
+      } finally {
+        progress?.finish();
+      }
       const w = run.report;
       reportSynthetic(run.inputs);
       process.stdout.write(formatValidation(w, run.image));

@@ -47,6 +47,11 @@ export interface DseOptions {
   readonly calibLayers?: number;
   /** Weight folders of the accuracy calibration (relative to the working directory). */
   readonly calibWeights?: readonly string[];
+  /**
+   * Upper bound on `error` added as a constraint when an accuracy metric is an objective:
+   * undefined = DEFAULT_MAX_ERROR unless a constraint already names error/sqnr_db; null = none.
+   */
+  readonly maxError?: number | null;
 }
 
 export interface RunConfig {
@@ -57,9 +62,19 @@ export interface RunConfig {
   readonly population: number;
   readonly objectives: readonly Objective[];
   readonly eval: EvalConfig;
+  /** The accuracy constraint dse added on its own (absent when none was added). */
+  readonly accuracyConstraint?: string;
 }
 
 export const DEFAULT_OBJECTIVES = 'latency,energy,dsp';
+
+/**
+ * Default bound on the calibration error when `error` or `sqnr_db` is an objective. Without it the
+ * error objective's extreme end (4-bit weights, 66 % error) is a "best-latency" design nobody can
+ * use. 5 % leaves room: Edge-MoE's own types measure ≈ 2 % on the synthetic calibration and
+ * 3.6e-3 on the real weights (docs/dse.md §4).
+ */
+export const DEFAULT_MAX_ERROR = 0.05;
 
 /**
  * Weight folders of the accuracy calibration, as absolute paths (stored in dse.json, so a resumed
@@ -171,10 +186,21 @@ export async function resolveRunConfig(opts: DseOptions): Promise<RunConfig> {
   }
   const constraints = [...listOf(file.constraints, 'space.constraints'), ...(opts.constraints ?? [])];
   const objectives = parseObjectives(opts.objectives ?? DEFAULT_OBJECTIVES, derived.map(([n]) => n));
+  if (opts.maxError !== undefined && opts.maxError !== null && !(opts.maxError > 0)) {
+    throw new UserError('--max-error', `must be a positive number or 'none', got ${opts.maxError}`);
+  }
 
   // Whether the accuracy is measured decides whether the default space varies the data types.
   const baseObj = designToObject(baseDesign);
-  const set = await compileExpressions(constraints, derived, sampleScope(baseObj, part));
+  let set = await compileExpressions(constraints, derived, sampleScope(baseObj, part));
+  let accuracyConstraint: string | undefined;
+  const accuracyObjective = objectives.some((o) => ACCURACY_METRICS.includes(o.name));
+  const userBound = ACCURACY_METRICS.some((n) => set.symbols.has(n));
+  if (accuracyObjective && opts.maxError !== null && (opts.maxError !== undefined || !userBound)) {
+    accuracyConstraint = `error <= ${opts.maxError ?? DEFAULT_MAX_ERROR}`;
+    constraints.push(accuracyConstraint);
+    set = await compileExpressions(constraints, derived, sampleScope(baseObj, part));
+  }
   dryRun(set, sampleScope(baseObj, part));
   const withTypes = objectives.some((o) => ACCURACY_METRICS.includes(o.name)) || ACCURACY_METRICS.some((n) => set.symbols.has(n));
 
@@ -223,5 +249,6 @@ export async function resolveRunConfig(opts: DseOptions): Promise<RunConfig> {
   return {
     version: 1, strategy, budget, seed, population, objectives,
     eval: { space, objectives, constraints, derived, accuracy },
+    ...(accuracyConstraint ? { accuracyConstraint } : {}),
   };
 }

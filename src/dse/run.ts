@@ -13,7 +13,7 @@ import type { RunConfig } from './config.js';
 import { metricColumns, type EvalDeps, type PointRecord } from './evaluate.js';
 import { recordFromJson, recordToJson, writeOutputs, type PointJson } from './output.js';
 import { createBackend, type Job } from './pool.js';
-import { Progress } from './progress.js';
+import { Progress } from '../io/progress.js';
 import { dominates } from './pareto.js';
 import { baseIndex, pointKey, type Space } from './space.js';
 import { makeStrategy } from './strategies.js';
@@ -94,16 +94,23 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
 
   const t0 = process.hrtime.bigint();
   const jobs = Math.max(1, exec.jobs ?? availableParallelism());
+  const progress = exec.progress === undefined ? Progress.auto(cfg.budget) : new Progress(cfg.budget, exec.progress);
+  // The accuracy calibration (float64 reference + first fixed-point passes) takes seconds before
+  // the first point is counted; say so instead of showing a frozen empty bar.
+  if (cfg.eval.accuracy) {
+    const cal = cfg.eval.accuracy;
+    progress.phase(`dse: calibrating the accuracy objective (${cal.layers} block(s), ${cal.weights?.length ? 'weights from ' + cal.weights.join(', ') : 'synthetic weights'})…`);
+  }
   let backend;
   try {
     backend = await createBackend(cfg.eval, jobs, exec.deps);
   } catch (e) {
+    progress.finish();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
   const strategy = makeStrategy(cfg.strategy, space, cfg.seed, cfg.population);
   const records: PointRecord[] = [];
-  const progress = exec.progress === undefined ? Progress.auto(cfg.budget) : new Progress(cfg.budget, exec.progress);
   let nextId = 0;
   let reused = 0;
   let interrupted = false;
@@ -121,7 +128,7 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
         else todo.push(j);
       }
       reused += got.length;
-      progress.add(got.length);
+      progress.skip(got.length);
       got.push(...(await backend.evaluate(todo, exec.signal, (n) => progress.add(n))));
       got.sort((a, b) => a.id - b.id);
       records.push(...got);

@@ -4,11 +4,11 @@ import type { DesignPoint } from '../design/types.js';
 import type { Part } from '../hw/parts.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
 import type { Block } from './document.js';
-import { energyBreakdown, energyChart } from './charts/energy.js';
+import { energyBreakdown, energyChart, powerSummary } from './charts/energy.js';
 import { fmt } from './charts/frame.js';
 import { defaultTimelineBlock, ganttChart } from './charts/gantt.js';
 import { latencyChart, layerName, stageOrder } from './charts/latency.js';
-import { LITERATURE_ANCHORS } from './charts/pareto.js';
+import { anchorsFor } from './references.js';
 import { resourceChart } from './charts/resources.js';
 import { rooflineChart } from './charts/roofline.js';
 
@@ -40,12 +40,13 @@ export function designBlocks(design: DesignPoint, perf: PerformanceReport, part:
         ['latency per image', fmt(perf.latencyMs), 'ms'],
         ['cycles per image', fmt(perf.cycles), 'cycles'],
         ['throughput', fmt(perf.gops), 'GOP/s (2 per MAC + element-wise ops)'],
-        ['power', fmt(perf.power.totalW), `W (static ${fmt(perf.power.staticW)}, dynamic ${fmt(perf.power.dynamicW)})`],
+        ['power', fmt(perf.power.totalW), `W (${powerSummary(perf)})`],
         ['energy per image', fmt(perf.energyMJ), 'mJ'],
         ['efficiency', fmt(perf.gopsPerW), 'GOP/s/W'],
         ['memory-bound share of cycles', pct(perf.memoryBoundFraction), ''],
         ['fits the part', r.fits ? 'yes' : `no: ${r.violations.join('; ')}`, ''],
-        ...LITERATURE_ANCHORS.map((a) => [`vs ${a.label} (published ${a.latencyMs} ms)`, `${fmt(perf.latencyMs / a.latencyMs)}×`, 'latency ratio'] as const),
+        // Published figures only for the network and board they were measured on.
+        ...anchorsFor(design.model, design.part).map((a) => [`vs ${a.label} (published ${a.latencyMs} ms)`, `${fmt(perf.latencyMs / a.latencyMs)}×`, 'latency ratio'] as const),
       ],
     },
   });
@@ -72,7 +73,7 @@ export function designBlocks(design: DesignPoint, perf: PerformanceReport, part:
   blocks.push({ kind: 'heading', text: 'Compute vs memory', level: sub });
   blocks.push({ kind: 'chart', chart: {
     id: 'roofline', title: 'Roofline', svg: rooflineChart(perf, design, part),
-    caption: 'Operational intensity = 2·MACs / off-chip bytes. Ceilings: every DSP of the part doing one MAC per cycle at the design clock, the part\'s peak and practical DRAM bandwidth, and the design\'s linear unit (tileIn × tileOut MACs per cycle).',
+    caption: 'Operational intensity = 2·MACs / off-chip bytes. Ceilings: every DSP of the part doing one MAC per cycle at the design clock with the part\'s peak DRAM bandwidth (black); the bandwidth that binds (red, dashed): one m_axi port (the narrower of the kernel\'s axiBits bus and the part\'s port) or the practical DRAM bandwidth, whichever is lower; and the design\'s linear unit (tileIn × tileOut MACs per cycle).',
   } });
 
   blocks.push({ kind: 'heading', text: 'Resources', level: sub });
@@ -90,11 +91,11 @@ export function designBlocks(design: DesignPoint, perf: PerformanceReport, part:
   blocks.push({ kind: 'heading', text: 'Energy', level: sub });
   blocks.push({ kind: 'chart', chart: {
     id: 'energy', title: 'Energy per image by source', svg: energyChart(perf),
-    caption: 'Power of each source (static, and the dynamic components of the power model) multiplied by the latency: mJ per image.',
+    caption: 'Power of each source multiplied by the latency: mJ per image. Colour = kind: device static, PL dynamic (scales with the design\'s resources and activity), DRAM, and the fixed loads (host CPU, board peripherals) and regulator loss that any design on this board pays.',
   } });
   blocks.push({ kind: 'table', table: {
-    head: ['source', 'mJ per image'], numeric: [false, true],
-    rows: energyBreakdown(perf).map((e) => [e.source, fmt(e.mJ)]),
+    head: ['source', 'kind', 'mJ per image'], numeric: [false, false, true],
+    rows: energyBreakdown(perf).map((e) => [e.source, e.kind, fmt(e.mJ)]),
   } });
   return blocks;
 }

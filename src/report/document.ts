@@ -47,7 +47,9 @@ function inline(s: string): string {
 const CSS = `
 body { font-family: Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; } h3 { margin-top: 1.4em; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+/* A table wider than the page (a DSE front with every parameter) scrolls inside its box instead of being cut off. */
+.table-wrap { overflow-x: auto; max-width: 100%; margin: 0.8em 0; }
+table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; } th { background: #f2f2f2; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1.2em 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; color: #555; margin-top: 0.3em; }
@@ -62,9 +64,9 @@ export function renderHtml(r: Report): string {
     else if (b.kind === 'table') {
       const t = b.table;
       const cls = (i: number): string => (t.numeric?.[i] ? ' class="num"' : '');
-      body.push('<table>', `<tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`);
+      body.push('<div class="table-wrap"><table>', `<tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`);
       for (const row of t.rows) body.push(`<tr>${row.map((c, i) => `<td${cls(i)}>${inline(String(c))}</td>`).join('')}</tr>`);
-      body.push('</table>');
+      body.push('</table></div>');
     } else {
       body.push(`<figure id="fig-${esc(b.chart.id)}">`, b.chart.svg, `<figcaption>${inline(b.chart.caption)}</figcaption>`, '</figure>');
     }

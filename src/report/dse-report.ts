@@ -12,12 +12,15 @@ import { evaluatePerformance } from '../sim/timing/index.js';
 import type { RunConfig } from '../dse/config.js';
 import type { DseSummary } from '../dse/run.js';
 import type { PointJson } from '../dse/output.js';
-import { paretoFront } from '../dse/pareto.js';
 import { pointObject } from '../dse/space.js';
 import type { Block, Report } from './document.js';
 import { fmt } from './charts/frame.js';
-import { LITERATURE_ANCHORS, paretoChart, type ScatterPoint } from './charts/pareto.js';
+import { front2d, paretoChart, type AxisSpec, type ScatterPoint } from './charts/pareto.js';
 import { designBlocks } from './design-report.js';
+import { anchorsFor } from './references.js';
+import { METRICS } from '../dse/metrics.js';
+import type { Objective } from '../dse/metrics.js';
+import { resolveModel } from '../model/file.js';
 
 /** Most points drawn in the scatter (front points always; the rest thinned evenly by id). */
 const MAX_SCATTER = 3000;
@@ -54,6 +57,44 @@ function metric(p: PointJson, name: string): number {
   return p.metrics?.[name] ?? NaN;
 }
 
+/** Axis titles of the metrics a DSE chart may use (others: the metric name). */
+const AXIS_LABELS: Record<string, string> = {
+  latency_ms: 'latency per image', energy_mj: 'energy per image', power_w: 'power', gops: 'throughput',
+  gops_per_w: 'efficiency', dsp: 'DSP slices', bram36: 'BRAM36', lut: 'LUTs', ff: 'FFs', error: 'fixed-point error', sqnr_db: 'SQNR',
+};
+
+function axisOf(name: string, maximise?: boolean): AxisSpec {
+  const m = METRICS.find((x) => x.name === name);
+  return { name, label: AXIS_LABELS[name] ?? name, unit: m?.unit ?? 'derived', maximise: maximise ?? (m ? !m.minimise : false) };
+}
+
+/**
+ * The two objectives to plot: of every pair, the one whose two-quantity Pareto front holds the
+ * most designs, i.e. the pair that trades off most. Latency vs board energy often collapses to a
+ * single point (board power is nearly constant, so energy ∝ latency), which says nothing; ties go
+ * to the earlier objectives. With fewer than two objectives latency, DSPs and energy fill in.
+ * Colour: the next objective not on an axis (else DSPs or latency).
+ */
+export function chooseAxes(fit: readonly PointJson[], objectives: readonly Objective[]): { x: AxisSpec; y: AxisSpec; color: AxisSpec; why: string } {
+  const names = objectives.map((o) => o.name);
+  const dir = new Map(objectives.map((o) => [o.name, !o.minimise]));
+  for (const extra of ['latency_ms', 'dsp', 'energy_mj']) if (names.length < 2 && !names.includes(extra)) names.push(extra);
+  let best: [number, number, number] = [0, 1, -1];
+  for (let i = 0; i < names.length; i++) {
+    for (let j = i + 1; j < names.length; j++) {
+      const ok = fit.filter((p) => Number.isFinite(metric(p, names[i]!)) && Number.isFinite(metric(p, names[j]!)));
+      const n = front2d(ok.map((p) => metric(p, names[i]!)), ok.map((p) => metric(p, names[j]!)), dir.get(names[i]!), dir.get(names[j]!)).length;
+      if (n > best[2]) best = [i, j, n];
+    }
+  }
+  const [i, j, n] = best;
+  const colorName = names.find((_m, k) => k !== i && k !== j) ?? (names[i] !== 'dsp' && names[j] !== 'dsp' ? 'dsp' : 'latency_ms');
+  return {
+    x: axisOf(names[i]!, dir.get(names[i]!)), y: axisOf(names[j]!, dir.get(names[j]!)), color: axisOf(colorName, dir.get(colorName)),
+    why: `${Math.max(0, n)} designs on the ${names[i]}–${names[j]} front`,
+  };
+}
+
 export function buildDseReport(run: DseRun): Report {
   const { cfg, summary, points } = run;
   const space = cfg.eval.space;
@@ -85,16 +126,33 @@ export function buildDseReport(run: DseRun): Report {
   if (fit.length === 0) {
     blocks.push({ kind: 'text', text: 'No evaluated point is feasible (see the rejections above): the chart shows only the published designs.' });
   }
-  const objs = fit.map((p) => [metric(p, 'latency_ms'), metric(p, 'energy_mj')]);
-  const front2d = new Set(paretoFront(objs).map((i) => fit[i]!.id));
-  const stride = Math.max(1, Math.ceil(fit.length / MAX_SCATTER));
-  const shown = fit.filter((p, i) => front2d.has(p.id) || i % stride === 0);
-  const scatter: ScatterPoint[] = shown.map((p) => ({ latencyMs: metric(p, 'latency_ms'), energyMJ: metric(p, 'energy_mj'), dsp: metric(p, 'dsp'), front: front2d.has(p.id) }));
-  blocks.push({ kind: 'chart', chart: {
-    id: 'pareto', title: 'Latency vs energy', svg: paretoChart(scatter),
-    caption: `Feasible designs (${shown.length} of ${fit.length} drawn${stride > 1 ? `, every ${stride}th plus the front` : ''}); colour = DSPs; ringed and joined: the latency–energy Pareto front. ` +
-      `Stars and dashed lines: published designs (${LITERATURE_ANCHORS.map((a) => `${a.label} ${a.latencyMs} ms, ${a.note}`).join('; ')}).`,
-  } });
+  const model = resolveModel(String(space.base.model));
+  const anchors = anchorsFor(model, part.id);
+  const axes = chooseAxes(fit, cfg.objectives);
+  const charts: [AxisSpec, AxisSpec, AxisSpec, string][] = [[axes.x, axes.y, axes.color, 'pareto']];
+  // The accuracy objective gets its own chart when the pair chosen above leaves it out: a best
+  // design's error must be visible, not only a column in a table.
+  const acc = cfg.objectives.find((o) => o.name === 'error' || o.name === 'sqnr_db');
+  if (acc && axes.x.name !== acc.name && axes.y.name !== acc.name) {
+    charts.push([axes.x, axisOf(acc.name, !acc.minimise), axes.y, 'pareto-error']);
+  }
+  for (const [ax, ay, ac, id] of charts) {
+    const usable = fit.filter((p) => [ax, ay, ac].every((a) => Number.isFinite(metric(p, a.name))));
+    const onFront = new Set(front2d(usable.map((p) => metric(p, ax.name)), usable.map((p) => metric(p, ay.name)), ax.maximise, ay.maximise).map((i) => usable[i]!.id));
+    const stride = Math.max(1, Math.ceil(usable.length / MAX_SCATTER));
+    const shown = usable.filter((p, i) => onFront.has(p.id) || i % stride === 0);
+    const scatter: ScatterPoint[] = shown.map((p) => ({ x: metric(p, ax.name), y: metric(p, ay.name), c: metric(p, ac.name), front: onFront.has(p.id) }));
+    const title = `${ax.label} vs ${ay.label}`;
+    blocks.push({ kind: 'chart', chart: {
+      id, title, svg: paretoChart(scatter, { id, title: `Design space: ${title}`, x: ax, y: ay, color: ac, anchors }),
+      caption: `Feasible designs (${shown.length} of ${usable.length} drawn${stride > 1 ? `, every ${stride}th plus the front` : ''}). ` +
+        `Large outlined points joined by the red line: the ${onFront.size} designs no other design beats in both ${ax.name} and ${ay.name}, coloured by ${ac.name}; grey: dominated. ` +
+        (id === 'pareto' ? `Axes: the pair of objectives with the largest two-quantity front (${axes.why}). ` : '') +
+        (anchors.length && ax.name === 'latency_ms'
+          ? `Dashed lines${ay.name === 'energy_mj' ? ' and stars' : ''}: published designs on the same model and part (${anchors.map((a) => `${a.label} ${a.latencyMs} ms, ${a.note}`).join('; ')}).`
+          : ''),
+    } });
+  }
 
   // Where the base design (the Edge-MoE point unless --design says otherwise) ended up.
   const base = summary.base && summary.base.feasible ? points.find((p) => p.id === summary.base!.id) : undefined;

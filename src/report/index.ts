@@ -19,7 +19,7 @@ export { renderHtml, renderMarkdown } from './document.js';
 export { buildDseReport, readDseRun } from './dse-report.js';
 
 export interface WriteOptions {
-  /** Also render each chart to PNG with headless Chromium. */
+  /** Also render each chart to PNG (resvg, no browser). */
   readonly png?: boolean;
 }
 

@@ -1,7 +1,11 @@
 /**
- * Optional PNG export of the charts through headless Chromium (playwright-core driving the
- * system browser). Rendering SVG faithfully needs a browser engine; without one the export is
- * refused with a one-line error rather than producing approximate images.
+ * PNG export of the charts with resvg (Rust SVG renderer, prebuilt native binary from npm): no
+ * browser, no network, deterministic pixels. The charts are plain SVG (shapes and text, no
+ * scripts or CSS), which resvg renders faithfully. Text uses the system's fonts: Helvetica/Arial
+ * when installed, else the default sans-serif family (DejaVu Sans on Debian).
+ *
+ * The headless-Chromium constants stay here for the report test, which still opens the HTML in a
+ * real browser to check layout; rendering PNGs does not need it.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,22 +24,30 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function renderPngs(list: readonly Chart[], dir: string): Promise<string[]> {
-  const exe = chromiumPath();
-  if (!exe) throw new UserError('--png', 'PNG export needs Chromium at /usr/bin/chromium (or VITFORGE_CHROMIUM); install it or drop --png');
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS });
+/** Device scale of the PNGs: 2 px per SVG unit, sharp on high-density screens and in slides. */
+export const PNG_SCALE = 2;
+
+/** One chart's SVG as PNG bytes at PNG_SCALE. */
+export async function svgToPng(svg: string): Promise<Uint8Array> {
+  let Resvg;
   try {
-    const page = await browser.newPage({ deviceScaleFactor: 2 });
-    const files: string[] = [];
-    for (const c of list) {
-      await page.setContent(`<!DOCTYPE html><html><body style="margin:0">${c.svg}</body></html>`);
-      const buf = await page.locator('svg').first().screenshot();
-      writeFileSync(join(dir, `${c.id}.png`), buf);
-      files.push(`${c.id}.png`);
-    }
-    return files;
-  } finally {
-    await browser.close();
+    ({ Resvg } = await import('@resvg/resvg-js'));
+  } catch (e) {
+    throw new UserError('--png', `the PNG renderer (@resvg/resvg-js) is not installed or has no binary for this platform: ${(e as Error).message.split('\n')[0]}`);
   }
+  const r = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    background: '#ffffff',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return r.render().asPng();
+}
+
+export async function renderPngs(list: readonly Chart[], dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const c of list) {
+    writeFileSync(join(dir, `${c.id}.png`), await svgToPng(c.svg));
+    files.push(`${c.id}.png`);
+  }
+  return files;
 }

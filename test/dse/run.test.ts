@@ -202,11 +202,3 @@ describe('dse command errors', () => {
   });
 });
 
-describe('progress line', () => {
-  it('shows done/total, percentage, rate and ETA', async () => {
-    const { formatProgress } = await import('../../src/dse/progress.js');
-    // 500 of 2000 in 2 s: 250 points/s, 1500 left → 6 s.
-    expect(formatProgress(500, 2000, 2)).toBe('[######..................] 500/2000 25%  250 pt/s  ETA 0:06');
-    expect(formatProgress(0, 10, 0)).toMatch(/ETA --:--$/);
-  });
-});

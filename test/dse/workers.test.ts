@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/model/shared.js';
+import { requireTool } from '../helpers/tools.js';
 
 const root = projectRoot();
 const tmp = mkdtempSync(join(tmpdir(), 'vf-dse-workers-'));
@@ -81,7 +82,7 @@ describe('dse worker pool (built CLI)', () => {
 
   // The found design goes through the HLS flow: its parameters on a reduced model (2 blocks,
   // 64×64 image = 17 tokens, m3vit-tiny widths, so every tile size of the space still divides).
-  it.skipIf(spawnSync('g++', ['--version']).status !== 0)('the best-latency design generates and passes csim on a reduced model', async () => {
+  it.skipIf(!requireTool('g++', 'make'))('the best-latency design generates and passes csim on a reduced model', async () => {
     const { generateProject } = await import('../../src/hls/generate.js');
     const { runCsim } = await import('../../src/hls/csim.js');
     const { loadDesign, designFromObject, designToObject } = await import('../../src/design/load.js');

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/tools.js';
 
 const INCLUDE = fileURLToPath(new URL('../../templates/hls/csim/include', import.meta.url));
 const cpp = (name: string): string => fileURLToPath(new URL(`./cpp/${name}`, import.meta.url));
-const HAS_GXX = spawnSync('g++', ['--version']).status === 0;
+const HAS_GXX = requireTool('g++');
 const FLAGS = ['-std=c++17', '-O2', '-Wall', '-Wextra', '-Werror', '-Wno-unknown-pragmas', '-I', INCLUDE];
 
 describe.skipIf(!HAS_GXX)('hls::stream, hls::vector and -O2 builds of the C-sim headers', () => {

@@ -15,6 +15,7 @@ import {
 } from '../../src/fixed/bigfixed.js';
 import { fromDouble, quantize } from '../../src/fixed/quantize.js';
 import { OVERFLOW_MODES, QUANT_MODES, type FixedType } from '../../src/fixed/type.js';
+import { requireTool } from '../helpers/tools.js';
 import {
   clampRaw, cmpFlags, doubleHex, INT32, intFromDouble, intPart, maxOf, minOf, randomDouble, randomRaw, rawTowards, Rng,
   TypeTable, typedStr, type CType,
@@ -22,8 +23,7 @@ import {
 
 const INCLUDE = fileURLToPath(new URL('../../templates/hls/csim/include', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./cpp/csim_headers_driver.cpp', import.meta.url));
-const HAS_GXX = spawnSync('g++', ['--version']).status === 0;
-if (!HAS_GXX) console.warn('csim-headers: g++ not found, skipping the C-simulation header tests');
+const HAS_GXX = requireTool('g++');
 const CXXFLAGS = ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-Wno-unknown-pragmas'];
 
 // ---- the types under test -------------------------------------------------------------------

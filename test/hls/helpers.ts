@@ -1,18 +1,19 @@
 /**
  * Shared fixtures of the HLS tests: the reduced Edge-MoE model, random tiny design points, and a
- * check for the C++ toolchain (the C-simulation tests skip with a message when g++/make are absent).
+ * check for the C++ toolchain (the C-simulation tests skip with a message when g++/make are absent,
+ * and fail under CI).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { designFromObject } from '../../src/design/load.js';
 import type { DesignPoint } from '../../src/design/types.js';
+import { requireTool } from '../helpers/tools.js';
 
+/** g++ and make present (under CI their absence fails the run: test/helpers/tools.ts). */
 export function haveToolchain(): boolean {
-  const ok = (cmd: string): boolean => spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
-  return ok('g++') && ok('make');
+  return requireTool('g++', 'make');
 }
 
 export function tempDir(prefix: string): string {

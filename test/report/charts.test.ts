@@ -8,7 +8,8 @@ import { getPart } from '../../src/hw/parts.js';
 import { energyChart } from '../../src/report/charts/energy.js';
 import { ganttChart } from '../../src/report/charts/gantt.js';
 import { latencyChart } from '../../src/report/charts/latency.js';
-import { LITERATURE_ANCHORS, paretoChart } from '../../src/report/charts/pareto.js';
+import { front2d, paretoChart } from '../../src/report/charts/pareto.js';
+import { LITERATURE_ANCHORS } from '../../src/report/references.js';
 import { resourceChart } from '../../src/report/charts/resources.js';
 import { ceilings, labelClusters, rooflineChart, rooflinePoints } from '../../src/report/charts/roofline.js';
 import { PERF } from './fixture.js';
@@ -59,7 +60,7 @@ describe('charts', () => {
     const w = bars.map((b: El) => num(b, 'width'));
     close(w[1]! / w[0]!, 2); // logic 2 W vs static 1 W
     close(w[2]! / w[0]!, 1);
-    expect(bars[0].querySelector('title').textContent).toBe('static: 2.65 mJ'); // 1 W × 2.65 ms
+    expect(bars[0].querySelector('title').textContent).toBe('static: 2.65 mJ (device static)'); // 1 W × 2.65 ms
   });
 
   it('roofline: points at 2·MACs/bytes and 2·MACs/time, ceilings from the part', () => {
@@ -79,7 +80,7 @@ describe('charts', () => {
     const svg = parseSvg(rooflineChart(PERF, design, part));
     checkFrame(svg, 'roofline');
     expect(svg.querySelectorAll('g.point').length).toBe(pts.length);
-    expect(svg.querySelectorAll('.ceiling').length).toBe(3);
+    expect(svg.querySelectorAll('.ceiling').length).toBe(3); // part peak, binding bandwidth, linear unit
     expect(svg.querySelector('text.x-label').textContent).toMatch(/operational intensity/);
     expect(svg.querySelector('text.y-label').textContent).toMatch(/GOP\/s/);
   });
@@ -109,28 +110,59 @@ describe('charts', () => {
     expect(svg.querySelector('title').textContent).toMatch(/1150 µs/);
   });
 
-  it('pareto: one dot per design, the front ringed and joined, literature anchors drawn', () => {
+  it('pareto: one dot per design, the front large, outlined and joined, literature anchors drawn', () => {
     const points = [
-      { latencyMs: 20, energyMJ: 300, dsp: 2000, front: true }, { latencyMs: 30, energyMJ: 200, dsp: 1000, front: true },
-      { latencyMs: 40, energyMJ: 400, dsp: 1500, front: false },
+      { x: 20, y: 300, c: 2000, front: true }, { x: 30, y: 200, c: 1000, front: true },
+      { x: 40, y: 400, c: 1500, front: false },
     ];
-    const svg = parseSvg(paretoChart(points));
+    const svg = parseSvg(paretoChart(points, {
+      x: { name: 'latency_ms', label: 'latency per image', unit: 'ms' }, y: { name: 'energy_mj', label: 'energy per image', unit: 'mJ' },
+      color: { name: 'dsp', label: 'DSP', unit: 'DSP48' }, anchors: LITERATURE_ANCHORS,
+    }));
     checkFrame(svg, 'pareto');
     expect(svg.querySelectorAll('circle.point').length).toBe(3);
-    expect(svg.querySelectorAll('circle.front').length).toBe(2);
+    const front = [...svg.querySelectorAll('circle.front')];
+    expect(front.length).toBe(2);
+    const dominated = [...svg.querySelectorAll('circle.point')].filter((c: El) => !c.getAttribute('class').includes('front'));
+    // Front points stand out: larger, outlined; dominated points grey.
+    expect(num(front[0], 'r')).toBeGreaterThan(num(dominated[0], 'r'));
+    expect(front[0].getAttribute('stroke')).toBeTruthy();
+    expect(dominated[0].getAttribute('fill')).toBe('#b0b0b0');
     expect(svg.querySelector('path.front-line')).not.toBeNull();
     const anchors = [...svg.querySelectorAll('g.anchor')];
     expect(anchors.length).toBe(LITERATURE_ANCHORS.length);
     expect(anchors.map((a: El) => a.querySelector('text').textContent)).toEqual(['Edge-MoE 34.64 ms', 'UbiMoE 25.76 ms']);
-    // Anchor lines sit at their latency on the same x scale as the dots (20 ms and 30 ms dots).
-    const xs = [...svg.querySelectorAll('circle.point')].map((c: El) => num(c, 'cx'));
-    // Log axis: x(v) = x(20) + k·ln(v / 20), k from the 20 ms and 30 ms dots.
-    const k = (xs[1]! - xs[0]!) / Math.log(30 / 20);
-    close(num(anchors[0].querySelector('line'), 'x1'), xs[0]! + k * Math.log(34.64 / 20));
+    // Anchor lines sit at their latency on the same x scale as the dots; 20…40 ms spans less than a
+    // decade, so the axis is linear: x(v) = x(20) + k·(v − 20), k from the 20 ms and 30 ms dots.
+    const x20 = num(front[0], 'cx'), x30 = num(front[1], 'cx');
+    const k = (x30 - x20) / 10;
+    close(num(anchors[0].querySelector('line'), 'x1'), x20 + k * (34.64 - 20));
     close(LITERATURE_ANCHORS[0]!.energyMJ!, 14.54 * 34.64);
-    expect(svg.querySelector('text.x-label').textContent).toMatch(/\(ms, log\)/);
-    expect(svg.querySelector('text.y-label').textContent).toMatch(/\(mJ, log\)/);
-    // Darker (viridis low end) for fewer DSPs than for more.
+    expect(svg.querySelector('text.x-label').textContent).toBe('latency per image (ms)');
+    expect(svg.querySelector('text.y-label').textContent).toBe('energy per image (mJ)');
     expect(svg.querySelectorAll('g.colorbar rect').length).toBeGreaterThan(5);
+  });
+
+  it('pareto: no anchors when none are given or x is not latency; log axis over a decade or more', () => {
+    const points = [{ x: 1, y: 5, c: 1, front: true }, { x: 100, y: 1, c: 2, front: true }];
+    const axes = { x: { name: 'latency_ms', label: 'latency', unit: 'ms' }, y: { name: 'dsp', label: 'DSP', unit: 'DSP48' }, color: { name: 'error', label: 'error', unit: 'rel. L2' } };
+    expect(parseSvg(paretoChart(points, axes)).querySelectorAll('g.anchor').length).toBe(0);
+    const byDsp = parseSvg(paretoChart(points, { ...axes, x: axes.y, y: axes.x, anchors: LITERATURE_ANCHORS }));
+    expect(byDsp.querySelectorAll('g.anchor').length).toBe(0);
+    const svg = parseSvg(paretoChart(points, axes));
+    expect(svg.querySelector('text.x-label').textContent).toBe('latency (ms, log)');
+  });
+
+  it('front2d: the non-dominated set by brute force, in both directions', () => {
+    // Deterministic pseudo-random cloud, with duplicates.
+    let s = 7;
+    const r = (): number => { s = (s * 16807) % 2147483647; return (s % 50) + 1; };
+    const xs = Array.from({ length: 300 }, r), ys = Array.from({ length: 300 }, r);
+    for (const [mx, my] of [[false, false], [false, true], [true, false]] as const) {
+      const o = (v: number, m: boolean): number => (m ? -v : v);
+      const brute = xs.map((_, i) => i).filter((i) => !xs.some((_, j) =>
+        o(xs[j]!, mx) <= o(xs[i]!, mx) && o(ys[j]!, my) <= o(ys[i]!, my) && (o(xs[j]!, mx) < o(xs[i]!, mx) || o(ys[j]!, my) < o(ys[i]!, my))));
+      expect(front2d(xs, ys, mx, my)).toEqual(brute);
+    }
   });
 });

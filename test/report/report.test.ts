@@ -1,19 +1,24 @@
 /**
  * Reports as files: self-contained HTML (inline SVG, no scripts, no external references),
  * Markdown referencing the chart files, atomic replacement of the output folder; and the same
- * HTML opened in headless Chromium (skipped with a message when the browser is missing).
+ * HTML opened in headless Chromium (skipped with a message when the browser is missing; under CI
+ * a missing browser fails the run).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDesign } from '../../src/design/load.js';
 import { resolveRunConfig } from '../../src/dse/config.js';
 import { runDse } from '../../src/dse/run.js';
 import { renderHtml, renderMarkdown, writeDesignReport, writeReport, type Report } from '../../src/report/index.js';
-import { CHROMIUM_ARGS, chromiumPath } from '../../src/report/png.js';
+import { CHROMIUM_ARGS } from '../../src/report/png.js';
+import { requireChromium } from '../helpers/tools.js';
 import { checkFrame, parseSvg } from './svg-check.js';
+import { ensureBuilt, launcher } from '../helpers/built-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vf-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -87,8 +92,59 @@ describe('report files', () => {
   });
 });
 
+/** Width, height, bit depth and colour type from a PNG's IHDR; throws unless the file is a PNG whose pixel data inflates to its size. */
+function decodePng(b: Buffer): { width: number; height: number } {
+  // PNG signature (RFC 2083 §3.1), then the IHDR chunk: length 13, type, width, height, depth, colour type.
+  expect([...b.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(b.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  const width = b.readUInt32BE(16), height = b.readUInt32BE(20), depth = b[24]!, type = b[25]!;
+  expect(depth).toBe(8);
+  const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[type]!;
+  expect(channels).toBeDefined();
+  // Concatenated IDAT data inflates to one filter byte plus width × channels bytes per row.
+  const idat: Buffer[] = [];
+  for (let off = 8; off < b.length;) {
+    const len = b.readUInt32BE(off), kind = b.subarray(off + 4, off + 8).toString('latin1');
+    if (kind === 'IDAT') idat.push(b.subarray(off + 8, off + 8 + len));
+    off += 12 + len;
+  }
+  expect(inflateSync(Buffer.concat(idat)).length).toBe(height * (1 + width * channels));
+  return { width, height };
+}
+
+describe('PNG export (resvg, no browser)', () => {
+  it('--png writes one decodable PNG per chart at twice the SVG size', async () => {
+    const out = join(root, 'png');
+    const files = await writeDesignReport(loadDesign(), out, { png: true });
+    const pngs = files.filter((f) => f.endsWith('.png'));
+    expect(pngs.map((f) => f.replace(/^charts\/|\.png$/g, '')).sort()).toEqual([...DESIGN_CHARTS].sort());
+    for (const f of pngs) {
+      const svg = parseSvg(readFileSync(join(out, f.replace(/\.png$/, '.svg')), 'utf8'));
+      const { width, height } = decodePng(readFileSync(join(out, f)));
+      expect([width, height], f).toEqual([2 * Number(svg.getAttribute('width')), 2 * Number(svg.getAttribute('height'))]);
+    }
+  });
+
+  it('vitforge report --png never loads playwright-core', () => {
+    ensureBuilt();
+    // A resolve hook that fails any import of playwright: the command must still succeed.
+    const hooks = join(root, 'no-playwright-hooks.mjs');
+    writeFileSync(hooks, "export async function resolve(s, c, next) { if (s.startsWith('playwright')) throw new Error('playwright imported: ' + s); return next(s, c); }\n");
+    const reg = join(root, 'no-playwright.mjs');
+    writeFileSync(reg, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const out = join(root, 'png-cli');
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(reg).href, launcher, 'report', '--out', out, '--png'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.png')).length).toBe(DESIGN_CHARTS.length);
+    // The hook does bite: importing playwright-core under it fails.
+    const probe = spawnSync(process.execPath, ['--import', pathToFileURL(reg).href, '-e', "import('playwright-core').then(() => process.exit(0), () => process.exit(3))"], { cwd: root });
+    expect(probe.status).toBe(3);
+  });
+});
+
 describe('headless Chromium', () => {
-  const exe = chromiumPath();
+  const exe = requireChromium();
   it.skipIf(!exe)('renders every chart of both reports with no console errors and no network', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: exe!, args: CHROMIUM_ARGS });
@@ -131,20 +187,5 @@ describe('headless Chromium', () => {
     } finally {
       await browser.close();
     }
-  });
-  it.skipIf(!exe)('--png renders every chart to a PNG of the chart\'s size', async () => {
-    const out = join(root, 'png');
-    const files = await writeDesignReport(loadDesign(), out, { png: true });
-    const pngs = files.filter((f) => f.endsWith('.png'));
-    expect(pngs.map((f) => f.replace(/^charts\/|\.png$/g, '')).sort()).toEqual([...DESIGN_CHARTS].sort());
-    for (const f of pngs) {
-      const b = readFileSync(join(out, f));
-      expect(b.subarray(1, 4).toString('latin1')).toBe('PNG');
-      // IHDR width at 2× device scale: the SVGs are 760 px wide.
-      expect(b.readUInt32BE(16)).toBe(1520);
-    }
-  });
-  it.skipIf(Boolean(exe))('Chromium is not installed: browser rendering skipped (structural SVG checks above still ran)', () => {
-    process.stderr.write('report.test: /usr/bin/chromium not found — run .ci/install-chromium.sh to enable the browser check\n');
   });
 });

@@ -71,11 +71,25 @@ export interface LegendItem {
   readonly kind?: 'rect' | 'line' | 'dashed' | 'circle';
 }
 
+/** Height of one legend row (charts size themselves so that every row is inside the SVG). */
+export const LEGEND_ROW_PX = 16;
+
+/**
+ * Generous advance of one 11 px Helvetica/DejaVu character: charts reserve
+ * `legendWidth(items)` of right margin so the longest label is not cut at the SVG edge.
+ */
+export const LEGEND_CHAR_PX = 6.5;
+
+/** Width of a legend: swatch and gap (18 px) plus the longest label. */
+export function legendWidth(items: readonly LegendItem[]): number {
+  return 18 + LEGEND_CHAR_PX * Math.max(0, ...items.map((i) => i.label.length));
+}
+
 /** Vertical legend with its top-left corner at (x, y) in plot coordinates. */
 export function legend(f: Frame, items: readonly LegendItem[], x: number, y: number): void {
   const g = f.plot.append('g').attr('class', 'legend').attr('transform', `translate(${x},${y})`);
   items.forEach((it, i) => {
-    const row = g.append('g').attr('transform', `translate(0,${i * 16})`);
+    const row = g.append('g').attr('class', 'legend-row').attr('transform', `translate(0,${i * LEGEND_ROW_PX})`);
     if (it.kind === 'line' || it.kind === 'dashed') {
       row.append('line').attr('x1', 0).attr('x2', 14).attr('y1', 5).attr('y2', 5).attr('stroke', it.color)
         .attr('stroke-width', 2).attr('stroke-dasharray', it.kind === 'dashed' ? '4,3' : null);

@@ -4,7 +4,8 @@
  * a block one after another, so each stage starts when the previous one ends.
  */
 import type { PerformanceReport } from '../../sim/timing/report.js';
-import { PALETTE, axisLabels, finish, fmt, frame, legend } from './frame.js';
+import { stageColor } from './colors.js';
+import { LEGEND_ROW_PX, axisLabels, finish, fmt, frame, legend, legendWidth } from './frame.js';
 
 export interface TimelineBar {
   readonly stage: string;
@@ -34,17 +35,21 @@ export function defaultTimelineBlock(perf: PerformanceReport): number {
 export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock(perf)): string {
   const bars = blockTimeline(perf, block);
   const units = [...new Set(bars.map((b) => b.unit))];
+  const stages = [...new Set(bars.map((b) => b.stage))];
+  // Tall enough for the legend (one row per stage + the memory-bound swatch) as well as the
+  // unit rows: an MoE block has more stages than units, and a short chart clipped the legend.
+  const plotH = Math.max(34 * Math.max(3, units.length), LEGEND_ROW_PX * (stages.length + 1));
+  const items = [...stages.map((s) => ({ label: s, color: stageColor(s) })), { label: 'memory-bound (outline)', color: '#000000', kind: 'dashed' as const }];
   const f = frame({
     id: 'timeline', title: `Timeline of block ${block} — ${perf.design} (${fmt(bars.at(-1)?.end ?? 0)} µs)`,
-    height: 110 + 34 * Math.max(3, units.length), margin: { left: 96, right: 150 },
+    height: 96 + plotH, margin: { left: 96, right: Math.max(150, 16 + legendWidth(items)) },
   });
   const d3 = f.d3;
   const x = d3.scaleLinear().domain([0, (bars.at(-1)?.end ?? 1) || 1]).nice().range([0, f.w]);
   const y = d3.scaleBand().domain(units).range([0, f.h]).padding(0.2);
   f.plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${f.h})`).call(d3.axisBottom(x).ticks(8));
   f.plot.append('g').attr('class', 'y-axis').call(d3.axisLeft(y));
-  const stages = [...new Set(bars.map((b) => b.stage))];
-  const color = (s: string): string => PALETTE[stages.indexOf(s) % PALETTE.length]!;
+  const color = stageColor;
   for (const b of bars) {
     const g = f.plot.append('g').attr('class', 'task');
     g.append('rect').attr('class', 'bar').attr('x', x(b.start)).attr('y', y(b.unit)).attr('height', y.bandwidth())
@@ -57,6 +62,6 @@ export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock
     }
   }
   axisLabels(f, `time from the start of block ${block} (µs)`, 'hardware unit');
-  legend(f, [...stages.map((s) => ({ label: s, color: color(s) })), { label: 'memory-bound (outline)', color: '#000000', kind: 'dashed' as const }], f.w + 12, 0);
+  legend(f, items, f.w + 12, 0);
   return finish(f);
 }

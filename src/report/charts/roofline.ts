@@ -2,12 +2,13 @@
  * Roofline: each stage kind (summed over blocks) and the whole image as points at their
  * operational intensity (ops per off-chip byte) and achieved performance, against the part's
  * compute ceiling (every DSP doing one MAC = 2 ops per cycle at the design clock) and its DDR/HBM
- * bandwidth ceilings (peak and practically achievable), plus the design's own linear-unit peak.
+ * peak bandwidth, the bandwidth ceiling that binds (one m_axi port or the practical DRAM bandwidth,
+ * whichever is lower), plus the design's own linear-unit peak.
  */
 import type { DesignPoint } from '../../design/types.js';
 import type { Part } from '../../hw/parts.js';
 import type { PerformanceReport } from '../../sim/timing/report.js';
-import { PALETTE, axisLabels, finish, fmt, frame, legend } from './frame.js';
+import { PALETTE, axisLabels, finish, fmt, frame, legend, legendWidth } from './frame.js';
 
 /** Approximate advance of one 10 px character, and the line height used to stack labels. */
 const LABEL_CHAR_PX = 5.6;
@@ -63,27 +64,49 @@ export interface Ceilings {
   /** GB/s. */
   readonly peakBw: number;
   readonly practicalBw: number;
+  /**
+   * GB/s one m_axi port sustains: the kernel's bus (axiBits at the design clock) or the part's
+   * port (portBits at min(clock, port fmax), × port efficiency), whichever is narrower.
+   */
+  readonly portBw: number;
+  /** The lower of one port and the practical DRAM bandwidth: the memory ceiling a stream meets first. */
+  readonly bindingBw: number;
+  readonly binding: 'port' | 'dram';
 }
 
 export function ceilings(design: DesignPoint, part: Part, clockMHz = design.clockMHz): Ceilings {
   const ghz = clockMHz / 1e3;
+  const m = part.memory;
+  // Bytes per second: kernel side axiBits/8 per cycle; part side portBits/8 per port-clock cycle.
+  const kernelBw = (design.axiBits / 8) * ghz;
+  const portSide = (m.portBits / 8) * (Math.min(clockMHz, m.portMaxMHz) / 1e3) * m.portEfficiency;
+  const portBw = Math.min(kernelBw, portSide);
+  const binding = portBw < m.practicalGBps ? 'port' : 'dram';
   return {
     partPeak: 2 * part.dsp * ghz,
     linearPeak: 2 * design.linear.tileIn * design.linear.tileOut * ghz,
-    peakBw: part.memory.peakGBps,
-    practicalBw: part.memory.practicalGBps,
+    peakBw: m.peakGBps,
+    practicalBw: m.practicalGBps,
+    portBw, bindingBw: Math.min(portBw, m.practicalGBps), binding,
   };
 }
 
 export function rooflineChart(perf: PerformanceReport, design: DesignPoint, part: Part): string {
-  const f = frame({ id: 'roofline', title: `Roofline of ${perf.design} on ${part.board} at ${perf.clockMHz} MHz`, height: 420, margin: { right: 190 } });
-  const d3 = f.d3;
   const pts = rooflinePoints(perf);
   const c = ceilings(design, part, perf.clockMHz);
+  const items = [
+    { label: `part: ${fmt(c.partPeak)} GOP/s, ${fmt(c.peakBw)} GB/s`, color: '#333333', kind: 'line' as const },
+    { label: c.binding === 'port' ? `one m_axi port ${fmt(c.portBw)} GB/s (binds)` : `practical ${part.memory.kind} ${fmt(c.practicalBw)} GB/s (binds)`, color: '#d62728', kind: 'dashed' as const },
+    { label: `linear unit ${fmt(c.linearPeak)} GOP/s`, color: PALETTE[1]!, kind: 'dashed' as const },
+    { label: 'stage kinds', color: PALETTE[2]!, kind: 'circle' as const },
+    { label: 'whole image', color: '#000000' },
+  ];
+  const f = frame({ id: 'roofline', title: `Roofline of ${perf.design} on ${part.board} at ${perf.clockMHz} MHz`, height: 420, margin: { right: Math.max(190, 16 + legendWidth(items)) } });
+  const d3 = f.d3;
   const ridge = c.partPeak / c.peakBw;
-  const ois = [...pts.map((p) => p.oi), ridge, c.linearPeak / c.practicalBw];
+  const ois = [...pts.map((p) => p.oi), ridge, c.linearPeak / c.bindingBw];
   const xlo = Math.min(...ois) / 4, xhi = Math.max(...ois) * 4;
-  const ylo = Math.min(...pts.map((p) => p.gops), xlo * c.practicalBw) / 2, yhi = c.partPeak * 2;
+  const ylo = Math.min(...pts.map((p) => p.gops), xlo * c.bindingBw) / 2, yhi = c.partPeak * 2;
   const x = d3.scaleLog().domain([xlo, xhi]).range([0, f.w]);
   const y = d3.scaleLog().domain([ylo, yhi]).range([f.h, 0]);
   f.plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${f.h})`).call(d3.axisBottom(x).ticks(6, '~g'));
@@ -94,8 +117,10 @@ export function rooflineChart(perf: PerformanceReport, design: DesignPoint, part
       .attr('stroke-width', 2).attr('stroke-dasharray', dash);
   };
   roof(c.peakBw, c.partPeak, '#333333', null, 'part-peak');
-  roof(c.practicalBw, c.partPeak, '#777777', '6,4', 'part-practical');
-  f.plot.append('line').attr('class', 'ceiling linear-peak').attr('x1', x(c.linearPeak / c.practicalBw)).attr('x2', f.w)
+  // The bandwidth a stage actually meets: one m_axi port when it is narrower than the practical
+  // DRAM bandwidth (ZCU102: a 128-bit HP port at 300 MHz, 4.8 GB/s, vs ~13 GB/s DDR4), else DRAM.
+  roof(c.bindingBw, c.partPeak, '#d62728', '6,4', `binding-bw binding-${c.binding}`);
+  f.plot.append('line').attr('class', 'ceiling linear-peak').attr('x1', x(c.linearPeak / c.bindingBw)).attr('x2', f.w)
     .attr('y1', y(c.linearPeak)).attr('y2', y(c.linearPeak)).attr('stroke', PALETTE[1]).attr('stroke-width', 2).attr('stroke-dasharray', '3,3');
   pts.forEach((p, i) => {
     const total = p.label === 'whole image';
@@ -119,12 +144,6 @@ export function rooflineChart(perf: PerformanceReport, design: DesignPoint, part
     f.plot.append('text').attr('class', 'point-label').attr('x', x0).attr('y', ly).attr('font-size', 10).text(text);
   }
   axisLabels(f, 'operational intensity (operations per off-chip byte, log)', 'performance (GOP/s, log)');
-  legend(f, [
-    { label: `part: ${fmt(c.partPeak)} GOP/s, ${fmt(c.peakBw)} GB/s`, color: '#333333', kind: 'line' },
-    { label: `practical DDR ${fmt(c.practicalBw)} GB/s`, color: '#777777', kind: 'dashed' },
-    { label: `linear unit ${fmt(c.linearPeak)} GOP/s`, color: PALETTE[1]!, kind: 'dashed' },
-    { label: 'stage kinds', color: PALETTE[2]!, kind: 'circle' },
-    { label: 'whole image', color: '#000000' },
-  ], f.w + 12, 0);
+  legend(f, items, f.w + 12, 0);
   return finish(f);
 }

@@ -10,7 +10,7 @@ import type { DesignPoint } from '../../design/types.js';
 import { resolveInputs, type InputOptions, type ModelInputs } from '../../model/inputs.js';
 import { DirectoryTrace } from '../../kernels/trace-writer.js';
 import { checkSimulatable } from './context.js';
-import { validate, type ValidationReport } from './validate.js';
+import { validate, validateSteps, type ValidationReport } from './validate.js';
 
 export interface ValidateRunOptions extends InputOptions {
   /** Design file; the built-in Edge-MoE point when absent. */
@@ -19,6 +19,8 @@ export interface ValidateRunOptions extends InputOptions {
   readonly ablate?: boolean;
   readonly trace?: string;
   readonly json?: string;
+  /** Progress: called with (blocks done, blocks in all, pass) after every block of every pass. */
+  readonly onProgress?: (done: number, total: number, pass: string) => void;
 }
 
 export interface ValidateRun {
@@ -58,7 +60,11 @@ export function runValidation(o: ValidateRunOptions): ValidateRun {
     : undefined;
   let report: ValidationReport;
   try {
-    report = validate(design, weights, image, { layers, ablate: o.ablate, trace });
+    const total = validateSteps(layers, o.ablate);
+    let done = 0;
+    o.onProgress?.(0, total, ''); // starts the caller's clock before the first block
+    const onBlock = o.onProgress ? (pass: string): void => o.onProgress!(++done, total, pass) : undefined;
+    report = validate(design, weights, image, { layers, ablate: o.ablate, trace, onBlock });
     trace?.finish();
   } catch (e) {
     trace?.abort();

@@ -86,6 +86,28 @@ export interface ValidateOptions {
   readonly ablate?: boolean;
   /** Also receives the fixed-point trace (e.g. a DirectoryTrace). */
   readonly trace?: TraceSink;
+  /**
+   * Called after every block of every pass (float64 reference, fixed point, each ablation), so a
+   * caller can draw progress: `validateSteps()` blocks in all.
+   */
+  readonly onBlock?: (pass: string) => void;
+}
+
+/** Blocks `validate` runs in total (the unit of `onBlock`). */
+export function validateSteps(layers: number, ablate = false): number {
+  return layers * (2 + (ablate ? ABLATIONS.length : 0));
+}
+
+/** Forwards a trace and reports the end of each block (its residual after the FFN). */
+function countBlocks(next: TraceSink, onBlock: ((pass: string) => void) | undefined, pass: string): TraceSink {
+  if (!onBlock) return next;
+  return {
+    tensor(name, data, rows, cols) {
+      next.tensor(name, data, rows, cols);
+      if (/^l\d+\.post_ffn$/.test(name)) onBlock(pass);
+    },
+    routing(block, top, weights, k) { next.routing(block, top, weights, k); },
+  };
 }
 
 function stageOf(name: string): { block: number; stage: string } {
@@ -116,13 +138,13 @@ export function validate(design: DesignPoint, weights: WeightSet, image: Float32
 
   const ref = new MemoryTrace();
   let t0 = performance.now();
-  const refOut = forwardReference(model, weights, image, { layers, task, trace: ref });
+  const refOut = forwardReference(model, weights, image, { layers, task, trace: countBlocks(ref, opts.onBlock, 'float64') });
   const floatMs = performance.now() - t0;
 
   const qw = quantizeWeights(design, weights);
   const fix = new MemoryTrace(true, opts.trace);
   t0 = performance.now();
-  const res = forwardFixed(design, qw, image, { layers, trace: fix });
+  const res = forwardFixed(design, qw, image, { layers, trace: countBlocks(fix, opts.onBlock, 'fixed point') });
   const fixedMs = performance.now() - t0;
 
   const stages: StageMetrics[] = [];
@@ -155,7 +177,7 @@ export function validate(design: DesignPoint, weights: WeightSet, image: Float32
     for (const a of ABLATIONS) {
       const d: DesignPoint = { ...design, approx: { ...design.approx, ...a.approx } };
       const t = new MemoryTrace(false);
-      const out = forwardFixed(d, qw, image, { layers, trace: t }).output;
+      const out = forwardFixed(d, qw, image, { layers, trace: countBlocks(t, opts.onBlock, a.name) }).output;
       ablation.push({ name: a.name, ...errorMetrics(refOut, out), routing: meanRouting(t) });
     }
   }

@@ -4,7 +4,7 @@
  * vf_gelu on ≥ 10,000 seeded inputs per function (including edge cases) in several type
  * combinations, and every output must equal the TypeScript result bit for bit.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,10 +15,11 @@ import {
   buildGeluTable, expHw, geluHw, geluTableCpp, recipHw, rsqrtHw, type GeluTable,
 } from '../../../src/fixed/math/index.js';
 import { randInt, randLogInt, rng } from './rng.js';
+import { requireTool } from '../../helpers/tools.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const hasGpp = spawnSync('g++', ['--version']).status === 0;
+const hasGpp = requireTool('g++');
 
 interface UnaryCase { id: number; fn: 'exp' | 'recip' | 'rsqrt'; inT: FixedType; outT: FixedType }
 interface GeluCase { id: number; fn: 'gelu'; fm: FixedType; table: GeluTable; k: number }

@@ -1,0 +1,112 @@
+/**
+ * Figures quoted in README.md and docs/*.md, each computed by the code it describes. In the
+ * markdown a figure is marked `<!-- fig:NAME -->VALUE<!-- /fig -->`; `npm run docs:figures`
+ * rewrites every VALUE from FIGURES, and test/docs/figures.test.ts recomputes them and fails on
+ * any difference, so a quoted number cannot silently drift from the code.
+ *
+ * Machine-dependent timings are deliberately not figures: the docs point at `npm run bench`.
+ * Figures of the timing and resource models (latency, power, DSP/BRAM totals) change whenever
+ * those models do: regenerate with `npm run docs:figures` and review the diff.
+ */
+import { createHash } from 'node:crypto';
+import { loadDesign } from '../src/design/load.js';
+import { getPart } from '../src/hw/parts.js';
+import { float64LeBytes } from '../src/kernels/trace-writer.js';
+import { runReference } from '../src/kernels/reference-run.js';
+import { mathUnitCost } from '../src/fixed/math/costs.js';
+import { parseFixedType } from '../src/fixed/type.js';
+import { m3vitDirs } from '../src/model/shared.js';
+import { lowerModel, totalMacs } from '../src/model/ops.js';
+import { presetModel } from '../src/model/presets.js';
+import { evaluatePerformance } from '../src/sim/timing/index.js';
+
+export interface Figure {
+  /** The value as quoted, or undefined when its inputs are absent here (e.g. no real weights). */
+  readonly compute: () => string | undefined;
+  /** What it depends on, for the report of a mismatch. */
+  readonly source: string;
+}
+
+const thousands = (v: number): string => Math.round(v).toLocaleString('en-US');
+const pct1 = (v: number): string => `${(v * 100).toFixed(1)} %`;
+const kilo = (v: number): string => `${(v / 1000).toFixed(1)} K`;
+
+let perfCache: ReturnType<typeof evaluatePerformance> | undefined;
+const edgeMoe = (): ReturnType<typeof evaluatePerformance> => (perfCache ??= evaluatePerformance(loadDesign()));
+const unit = (name: string) => {
+  const u = edgeMoe().resources.units.find((x) => x.unit === name);
+  if (!u) throw new Error(`docs figures: the resource model has no unit '${name}'`);
+  return u;
+};
+
+function realRunLines(): { output: string; sha: string } | undefined {
+  const dirs = m3vitDirs();
+  if (!dirs) return undefined;
+  const r = runReference({ weights: dirs });
+  let n = 0, sum = 0, sq = 0, min = Infinity, max = -Infinity;
+  for (const v of r.output) { n++; sum += v; sq += v * v; min = Math.min(min, v); max = Math.max(max, v); }
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(0, sq / n - mean * mean));
+  const g = (v: number): string => String(+v.toPrecision(6));
+  return {
+    output: `mean ${g(mean)} std ${g(std)} min ${g(min)} max ${g(max)} L2 ${g(Math.sqrt(sq))}`,
+    sha: createHash('sha256').update(float64LeBytes(r.output)).digest('hex').slice(0, 16),
+  };
+}
+let realCache: { v: ReturnType<typeof realRunLines> } | undefined;
+const real = (): ReturnType<typeof realRunLines> => (realCache ??= { v: realRunLines() }).v;
+
+/** `DSP | BRAM36 | LUT | FF | latency | II` of one math unit at the given types (docs/math.md). */
+function mathRow(fn: 'exp' | 'recip' | 'rsqrt', inT: string, outT: string): string {
+  const c = mathUnitCost(fn, parseFixedType(inT), parseFixedType(outT));
+  return `${c.dsp} | ${c.bram36.toFixed(1)} | ${c.lut} | ${c.ff} | ${c.latency} | ${c.ii}`;
+}
+
+export const FIGURES: Readonly<Record<string, Figure>> = {
+  'run-real-output': { source: 'float64 forward on ../shared/m3vit (+ stand-in experts)', compute: () => real()?.output },
+  'run-real-sha256': { source: 'float64 forward on ../shared/m3vit (+ stand-in experts)', compute: () => real()?.sha },
+  'math-exp-row': { source: 'src/fixed/math/costs.ts', compute: () => mathRow('exp', 'ap_fixed<33,11>', 'ap_fixed<32,10>') },
+  'math-recip-row': { source: 'src/fixed/math/costs.ts', compute: () => mathRow('recip', 'ap_fixed<32,10>', 'ap_fixed<32,10>') },
+  'math-rsqrt-row': { source: 'src/fixed/math/costs.ts', compute: () => mathRow('rsqrt', 'ap_fixed<48,24>', 'ap_fixed<48,24>') },
+  'm3vit-macs': { source: 'src/model/ops.ts (m3vit-tiny)', compute: () => `${(totalMacs(lowerModel(presetModel('m3vit-tiny'))) / 1e6).toFixed(1)} M` },
+  // Timing / resource / power model (regenerate after a model change).
+  'edge-moe-latency-uniform-ms': { source: 'timing model, Edge-MoE point', compute: () => edgeMoe().latencyMs.toFixed(1) },
+  'edge-moe-power-w': { source: 'power model, Edge-MoE point', compute: () => edgeMoe().power.totalW.toFixed(1) },
+  'edge-moe-resources': {
+    source: 'resource model, Edge-MoE point',
+    compute: () => {
+      const r = edgeMoe().resources;
+      return `${thousands(r.dsp)} DSP (${pct1(r.util.dsp)}), ${thousands(r.bram36)} BRAM36 (${pct1(r.util.bram36)}), ` +
+        `${kilo(r.lut)} LUT (${pct1(r.util.lut)}),\n${kilo(r.ff)} FF (${pct1(r.util.ff)})`;
+    },
+  },
+  'edge-moe-linear-dsp': { source: 'resource model', compute: () => thousands(unit('linear').dsp) },
+  'edge-moe-linear-bram36': { source: 'resource model', compute: () => thousands(unit('linear').bram36) },
+  'edge-moe-attention-dsp': { source: 'resource model', compute: () => thousands(unit('attention').dsp) },
+  'edge-moe-patch-dsp': { source: 'resource model', compute: () => thousands(unit('patch-embed').dsp) },
+  'edge-moe-patch-bram36': { source: 'resource model', compute: () => thousands(unit('patch-embed').bram36) },
+};
+
+/** Touch `getPart` so a part rename fails here too (the resource figures are ZCU102 shares). */
+void getPart('zcu102');
+
+const MARK = /<!-- fig:([a-z0-9-]+) -->([\s\S]*?)<!-- \/fig -->/g;
+
+export interface Mark { readonly name: string; readonly value: string }
+
+/** Every marked figure of a markdown text, in order. */
+export function marks(text: string): Mark[] {
+  return [...text.matchAll(MARK)].map((m) => ({ name: m[1]!, value: m[2]! }));
+}
+
+/**
+ * The text with each marked value replaced by `values[name]` (a name missing from `values` keeps
+ * its value). An unknown figure name is an error: a typo must not become an unchecked number.
+ */
+export function rewrite(text: string, values: Readonly<Record<string, string | undefined>>, known: readonly string[] = Object.keys(FIGURES)): string {
+  return text.replace(MARK, (all, name: string) => {
+    if (!known.includes(name)) throw new Error(`unknown figure '${name}' (known: ${known.join(', ')})`);
+    const v = values[name];
+    return v === undefined ? all : `<!-- fig:${name} -->${v}<!-- /fig -->`;
+  });
+}
