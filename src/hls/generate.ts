@@ -9,7 +9,10 @@ import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { UserError } from '../errors.js';
+import { stringify as stringifyYaml } from 'yaml';
 import { designToYaml } from '../design/load.js';
+import { modelToObject } from '../model/file.js';
+import { isPreset } from '../model/presets.js';
 import type { DesignPoint } from '../design/types.js';
 import { buildGeluTable, geluTableCpp } from '../fixed/math/index.js';
 import { projectRoot } from '../model/shared.js';
@@ -165,7 +168,10 @@ export function renderProject(opts: GenerateOptions, goldenRaw: Float64Array, ro
   files.set('run_hls.tcl', render(hb, 'run_hls.tcl.hbs', ctx));
   files.set('Makefile', render(hb, 'Makefile.hbs', ctx));
   files.set('README.md', render(hb, 'README.md.hbs', ctx));
-  files.set('design.yaml', `# Design point of this project (vitforge generate).\n${designToYaml(design)}`);
+  // The project carries its model: a preset by name, anything else as model.yaml beside design.yaml.
+  const preset = isPreset(design.modelRef);
+  if (!preset) files.set('model.yaml', `# Model of this project (vitforge generate).\n${stringifyYaml(modelToObject(design.model))}`);
+  files.set('design.yaml', `# Design point of this project (vitforge generate).\n${designToYaml(preset ? design : { ...design, modelRef: 'model.yaml' })}`);
   files.set('vitforge-plan.json', `${JSON.stringify(predictionOf(design, plan), null, 2)}\n`);
   for (const f of ['vf_math.h', 'vf_math_tables.h', 'vf_count.h']) files.set(`include/${f}`, readFileSync(join(templatesDir(), 'include', f)));
   if (csimHeaders) {

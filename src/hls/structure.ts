@@ -51,12 +51,13 @@ export async function definedFunctions(objectFile: string, cwd: string): Promise
   return r.out.split('\n').map((l) => /^[0-9a-f]+\s+[tTwW]\s+(.+)$/.exec(l.trim())?.[1]).filter((s): s is string => Boolean(s));
 }
 
-export async function checkStructure(projectDir: string, opts: { extraFlags?: string; csimInclude?: string } = {}): Promise<StructureResult> {
+export async function checkStructure(projectDir: string, opts: { opt?: string; extraFlags?: string; csimInclude?: string } = {}): Promise<StructureResult> {
   const t0 = performance.now();
   const dir = resolve(projectDir);
   const design = loadDesign(join(dir, 'design.yaml'));
   const plan = planForHls(design);
   const vars = [
+    ...(opts.opt ? [`OPT=${opts.opt}`] : []),
     ...(opts.extraFlags ? [`EXTRA_CXXFLAGS=${opts.extraFlags}`] : []),
     ...(opts.csimInclude ? [`CSIM_INCLUDE=${resolve(opts.csimInclude)}`] : []),
   ];
@@ -67,11 +68,12 @@ export async function checkStructure(projectDir: string, opts: { extraFlags?: st
   const functions: Record<string, number> = {};
   const clones: string[] = [];
   for (const u of plan.units) {
-    const own = symbols.filter((s) => s.startsWith(`${u.function}(`));
+    // Demangled names may carry a return type first (`void f<1>(int)`), so match the name as a word.
+    const own = symbols.filter((s) => new RegExp(`(^|\\s)${u.function}\\(`).test(s));
     functions[u.function] = own.length;
     if (own.length !== 1) problems.push(`${own.length} definitions of ${u.function} (the ${u.id} unit) in the kernel object, expected 1`);
     // A template instance of a unit (`linear_unit<…>`) would be a second hardware instance.
-    clones.push(...symbols.filter((s) => s.startsWith(`${u.function}<`)));
+    clones.push(...symbols.filter((s) => new RegExp(`(^|\\s)${u.function}<`).test(s)));
   }
   if (clones.length) problems.push(`template instances of a unit: ${clones.join(', ')}`);
 

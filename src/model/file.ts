@@ -142,3 +142,29 @@ export function resolveModel(ref: string, field = 'model'): ModelSpec {
   }
   return presetModel(ref, field);
 }
+
+/**
+ * A model as a model-file object (the inverse of `modelFromObject`), for projects that must
+ * carry their model with them. Needs one dense width and one MoE shape (what the file can say).
+ */
+export function modelToObject(m: ModelSpec): Obj {
+  const dense = m.blocks.filter((b) => b.kind === 'mlp');
+  const moe = m.blocks.filter((b): b is Extract<FfnSpec, { kind: 'moe' }> => b.kind === 'moe');
+  const one = <T>(xs: T[], what: string): T | undefined => {
+    if (xs.some((x) => JSON.stringify(x) !== JSON.stringify(xs[0]))) throw new UserError('model', `a model file holds one ${what} shape; this model has several`);
+    return xs[0];
+  };
+  const d = one(dense, 'dense MLP');
+  const e = one(moe, 'MoE');
+  return {
+    name: m.name, image: { height: m.imageHeight, width: m.imageWidth, channels: m.channels }, patchSize: m.patchSize,
+    classToken: m.classToken, dim: m.dim, depth: m.depth, heads: m.heads, lnEps: m.lnEps,
+    ...(d ? { mlpHidden: d.hidden } : {}),
+    ...(e ? {
+      moe: {
+        experts: e.experts, topK: e.topK, hidden: e.hidden, tasks: e.tasks,
+        layers: m.blocks.flatMap((b, l) => (b.kind === 'moe' ? [l] : [])),
+      },
+    } : {}),
+  };
+}

@@ -142,7 +142,8 @@ export function routerCall(c: ScheduleContext, block: number): UnitCall {
 }
 
 export function kernelLoopsCall(c: ScheduleContext, moeBlocks: number): UnitCall {
-  const b = new CallBuilder('kernel').add('blocks', 1, c.d.model.depth).add('experts', moeBlocks, c.g.experts);
+  const b = new CallBuilder('kernel').add('blocks', 1, c.d.model.depth);
+  if (c.g.experts > 0) b.add('experts', moeBlocks, c.g.experts);
   return b.build(c.byId, 'kernel', -1, 'control', 0, 'kernel');
 }
 

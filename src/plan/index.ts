@@ -38,7 +38,7 @@ export interface PlanOptions {
 
 const CACHE = new WeakMap<DesignPoint, Map<boolean, LoweredPlan>>();
 
-function kernelUnit(counter: number): UnitSpec {
+function kernelUnit(counter: number, moe: boolean): UnitSpec {
   const loop = (index: number, name: string, bound: string, doc: string): LoopSpec => ({
     index, id: `kernel.${name}`, label: `kernel_${name}`, unit: 'kernel', bound, doc, ii: null, depth: LATENCY.loopOverhead,
     bodyLatency: 0, axi: [], muls: [], math: [], trees: [], tripMin: 0, tripMax: 0,
@@ -46,7 +46,7 @@ function kernelUnit(counter: number): UnitSpec {
   });
   return {
     id: 'kernel', function: 'vitforge_kernel', doc: 'top function: the schedule of units',
-    loops: [loop(counter, 'blocks', 'DEPTH', 'one transformer block'), loop(counter + 1, 'experts', 'EXPERTS', 'one expert of an MoE block')],
+    loops: [loop(counter, 'blocks', 'DEPTH', 'one transformer block'), ...(moe ? [loop(counter + 1, 'experts', 'EXPERTS', 'one expert of an MoE block')] : [])],
     buffers: [],
   };
 }
@@ -59,7 +59,7 @@ export function lowerPlan(design: DesignPoint, opts: PlanOptions): LoweredPlan {
   const g = geometry(design);
   const units = buildUnits(design, g, opts.uram);
   const n = units.reduce((a, u) => a + u.loops.length, 0);
-  units.push(kernelUnit(n));
+  units.push(kernelUnit(n, g.experts > 0));
   const loops = units.flatMap((u) => u.loops);
   const byId = new Map(loops.map((l) => [l.id, l]));
   const ctx: ScheduleContext = { d: design, g, byId };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { generateProject, renderProject } from '../../src/hls/generate.js';
-import { buildHlsContext } from '../../src/hls/context.js';
+import { buildHlsContext, planForHls } from '../../src/hls/context.js';
 import { paramLayout } from '../../src/hls/layout.js';
 import { syntheticImage } from '../../src/model/image.js';
 import { loadWeights, syntheticWeights, tensorSize, tensorSpecs } from '../../src/model/weights.js';
@@ -43,8 +43,9 @@ function listFiles(root: string, rel = ''): string[] {
 }
 
 describe('parameter layout', () => {
-  it('packs every tensor the kernel reads once, back to back per port, with the file sizes', () => {
-    const layout = paramLayout(edge);
+  it('packs every tensor the kernel reads once, back to back per port, in whole words', () => {
+    const g = planForHls(edge).geometry;
+    const layout = paramLayout(edge, g);
     const specs = new Map(tensorSpecs(edge.model).map((s) => [s.name, tensorSize(s.shape)]));
     // Every tensor except the gates of other tasks (the task is fixed at generation).
     const expected = [...specs.keys()].filter((n) => !/_w_gate_T_task(?!0$)/.test(n)).sort();
@@ -54,12 +55,18 @@ describe('parameter layout', () => {
       let next = 0;
       for (const s of slots) {
         expect(s.offset).toBe(next);
-        expect(s.size).toBe(specs.get(s.tensor));
-        next += s.size;
+        expect(s.values).toBe(specs.get(s.tensor));
+        next += s.count * s.stride;
       }
-      expect(layout.sizes[port]).toBe(next);
+      expect(layout.sizes[port]).toBe(Math.max(1, next));
     }
-    const at = (name: string): number => layout.slots.find((s) => s.tensor === name)!.offset;
+    // Hand-computed strides of the reduced Edge-MoE point (D = 192, 16x16 tiles, 256-bit words:
+    // 16 weights of 16 bits and 8 features of 32 bits per word).
+    const slot = (name: string) => layout.slots.find((s) => s.tensor === name)!;
+    expect(slot('l0_qkv_weight').stride).toBe(12 * 36 * 16); // 12 input tiles x 36 output tiles x 16 words
+    expect(slot('l0_qkv_bias').stride).toBe(576 / 16);
+    expect(slot('pos_embed').stride).toBe(edge.model.classToken === 'none' ? 0 : (planForHls(edge).geometry.dims.tokens * 192) / 8);
+    const at = (name: string): number => slot(name).offset;
     const [b0, b1] = layout.blocks;
     expect(b0).toMatchObject({ moe: false, qkv_w: at('l0_qkv_weight'), ffn2_b: at('l0_fc2_bias'), gate_w: -1 });
     expect(b1).toMatchObject({ moe: true, gate_w: at('l1_w_gate_T_task0'), ffn1_w: at('l1_htoh4_weight'), norm2_g: at('l1_norm2_weight') });
@@ -105,22 +112,26 @@ describe('generated project', () => {
     expect(h).toMatch(/const int DOT_TILE = 16;/);
     expect(h).toMatch(/typedef ap_fixed<32, 10> fm_t;/);
     expect(h).toMatch(/typedef ap_fixed<48, 24> lnstat_t;/);
-    expect(cpp).toMatch(/ARRAY_PARTITION variable=w_tile cyclic factor=8 dim=2/);
-    expect(cpp).toMatch(/ARRAY_PARTITION variable=u cyclic factor=8 dim=2/);
-    expect(cpp).toMatch(/ARRAY_PARTITION variable=q_blk cyclic factor=16 dim=2/);
-    expect(cpp).toMatch(/ARRAY_PARTITION variable=qkv cyclic factor=16 dim=2/); // max(tileOut, dotTile)
-    expect(cpp).not.toMatch(/DATAFLOW/); // single weight buffer
+    // 128-bit words: 4 features; the row buffers have lcm(tile, 4) banks, K/V/Q lcm(dotTile, 4).
+    expect(h).toMatch(/const int FM_LANES = 4;/);
+    expect(h).toMatch(/const int X_PART = 8;/);
+    expect(h).toMatch(/const int Y_PART = 4;/);
+    expect(h).toMatch(/const int KV_PART = 16;/);
+    expect(cpp).toMatch(/ARRAY_PARTITION variable=x_buf cyclic factor=X_PART dim=1/);
+    expect(cpp).toMatch(/ARRAY_PARTITION variable=k_buf cyclic factor=KV_PART dim=2/);
+    expect(cpp).not.toMatch(/w_ping/); // single weight buffer: no ping-pong pair
+    expect(cpp).toMatch(/static lw_word_t w_buf\[W_TILE_WORDS\]\[W_DEPTH\];/);
     const axi = cpp.match(/INTERFACE m_axi .*/g)!;
-    expect(axi).toHaveLength(8);
-    for (const line of axi) expect(line).toMatch(/max_widen_bitwidth=128$/);
+    expect(axi).toHaveLength(10);
     expect(cpp).toMatch(/port=lin_w offset=slave bundle=gmem_w depth=\d+/);
+    expect(new Set(axi.map((l) => /bundle=(\w+)/.exec(l)![1]))).toEqual(new Set(['gmem_w', 'gmem_p', 'gmem_a', 'gmem_b', 'gmem_c']));
     expect(tcl).toMatch(/^set_part xczu9eg-ffvb1156-2-e$/m);
     expect(tcl).toMatch(/^create_clock -period 4.0 -name default$/m);
     expect(tcl).toMatch(/^set_top vitforge_kernel$/m);
     expect(tcl).toMatch(/^config_interface .*-m_axi_max_widen_bitwidth 128$/m); // axiBits
 
     const pp = renderProject(opts(reducedEdgeMoeDesign(dir), join(dir, 'unused')), new Float64Array(9 * 192)).files;
-    expect(pp.get('src/vitforge_kernel.cpp') as string).toMatch(/#pragma HLS DATAFLOW/);
+    expect(pp.get('src/vitforge_kernel.cpp') as string).toMatch(/static lw_word_t w_ping\[W_TILE_WORDS\]\[W_DEPTH\], w_pong/);
     expect(pp.get('run_hls.tcl') as string).toMatch(/^create_clock -period 3.333 -name default$/m);
   });
 
@@ -135,7 +146,7 @@ describe('generated project', () => {
     const o = opts(design, join(dir, 'data-check'));
     const r = generateProject(o);
     const manifest = readFileSync(join(r.outDir, 'data/tensors.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
-    expect(manifest).toHaveLength(paramLayout(design).slots.length + 1);
+    expect(manifest).toHaveLength(paramLayout(design, planForHls(design).geometry).slots.length + 1);
     for (const [name, path] of manifest) {
       expect(path).toBe(`data/${name}.float32.bin`);
       const bytes = readFileSync(join(r.outDir, path!));

@@ -3,6 +3,8 @@
  * check for the C++ toolchain (the C-simulation tests skip with a message when g++/make are absent,
  * and fail under CI).
  */
+import { expect } from 'vitest';
+import type { StructureResult } from '../../src/hls/structure.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,9 +138,13 @@ export const randomPointArb: fc.Arbitrary<RandomPoint> = fc.record({
     ...(r.moeLayers === 'all' ? {} : { mlpHidden: r.mlpHidden }),
     ...(moe ? { moe } : {}),
   };
+  // Head slices start on AXI words: narrow the bus until a head is a whole number of words.
+  const fmContainer = Number(/<(\d+),/.exec(r.types.fm)![1]) <= 32 ? 32 : 64;
+  let axiBits = r.axiBits;
+  while (axiBits > fmContainer && (r.dim / r.heads) % (axiBits / fmContainer) !== 0) axiBits /= 2;
   const design: Record<string, unknown> = {
     name: 'random-point', types: r.types, gelu: { step: r.geluStep, range: r.geluRange },
-    buffers: { weights: r.pingpong ? 'pingpong' : 'single' }, axiBits: r.axiBits, clockMHz: r.clockMHz,
+    buffers: { weights: r.pingpong ? 'pingpong' : 'single' }, axiBits, clockMHz: r.clockMHz,
     moe: { task: moe ? r.tasks - 1 : 0 },
   };
   return { model, design, picks: r.picks };
@@ -160,3 +166,16 @@ export function randomDesign(p: RandomPoint, dir: string): DesignPoint {
     ...p.design, model: 'tiny.json', linear: { tileIn, tileOut }, attention: { parallel, dotTile },
   }, dir);
 }
+
+/** Bits, unit symbols, loop counts, multipliers and counted latency of one project. */
+export function expectStructure(s: StructureResult, label: string): void {
+  expect(s.problems, label).toEqual([]);
+  for (const [fn, n] of Object.entries(s.functions)) expect(n, `${label}: ${fn}`).toBe(1);
+  expect(s.functions.linear_unit, label).toBe(1);
+  expect(s.functions.attention_unit, label).toBe(1);
+  expect(s.loops.mismatches, label).toEqual([]);
+  expect(s.loops.countedDsp, label).toBe(s.loops.planDsp);
+  expect(Math.abs(s.loops.countedCycles - s.loops.predictedCycles) / s.loops.predictedCycles, label).toBeLessThan(0.01);
+  expect(s.passed, label).toBe(true);
+}
+
