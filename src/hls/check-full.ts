@@ -10,6 +10,7 @@ import { loadDesign } from '../design/load.js';
 import { resolveInputs } from '../model/inputs.js';
 import { m3vitDirs, projectRoot } from '../model/shared.js';
 import { runCsim } from './csim.js';
+import { checkStructure } from './structure.js';
 import { generateProject } from './generate.js';
 
 export async function checkCsimFull(outDir = join(projectRoot(), 'hls-out', 'm3vit-tiny-full')): Promise<boolean> {
@@ -31,7 +32,14 @@ export async function checkCsimFull(outDir = join(projectRoot(), 'hls-out', 'm3v
   }
   process.stdout.write(r.runLog);
   say(`g++ build ${(r.buildMs / 1000).toFixed(1)} s, C-simulation run ${(r.runMs / 1000).toFixed(1)} s`);
-  return r.passed;
+  if (!r.passed) return false;
+  // Structure: unit symbols, loop counts (MoE queues of this image), multipliers, counted latency.
+  const s = await checkStructure(gen.outDir, { extraFlags: '-Werror' });
+  say(`structure: ${s.loops.rows.length - s.loops.mismatches.length}/${s.loops.rows.length} loops as planned, ` +
+    `${s.loops.countedDsp} DSP in the C++ vs ${s.loops.planDsp} predicted, ` +
+    `${Math.round(s.loops.countedCycles)} counted vs ${Math.round(s.loops.predictedCycles)} predicted cycles ` +
+    `(${(s.ms / 1000).toFixed(1)} s): ${s.passed ? 'PASS' : `FAIL: ${s.problems.join('; ')}`}`);
+  return s.passed;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

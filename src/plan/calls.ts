@@ -168,6 +168,12 @@ export function imageSchedule(c: ScheduleContext, queues: QueueLengths): UnitCal
     calls.push(linearCall(c, block, cur, next));
     pending = pingpong ? next : null;
   };
+  // The kernel loads block 0's qkv weights right after the patch embedding (an exposed load).
+  if (pingpong) {
+    const first = linearCall(c, -1, null, qkv());
+    calls.push({ ...first, stage: 'weights' });
+    pending = qkv();
+  }
   let moeBlocks = 0;
   for (let l = 0; l < m.depth; l++) {
     const b = m.blocks[l]!;

@@ -97,6 +97,10 @@ describe('dse worker pool (built CLI)', () => {
     const r = await runCsim(out);
     expect(r.built).toBe(true);
     expect(r.passed).toBe(true);
+    // The found design is the plan's hardware too: units, loop counts, multipliers.
+    const { checkStructure } = await import('../../src/hls/structure.js');
+    const { expectStructure } = await import('../hls/helpers.js');
+    expectStructure(await checkStructure(out, { opt: '-O1' }), 'best-latency design');
   });
 });
 

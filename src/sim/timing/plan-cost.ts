@@ -138,9 +138,10 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
       }
     }
   }
+  // A call takes whole cycles: the fractional beats of a shared port round up once per call.
   const out: CallCost = {
-    cycles: seq + region + LATENCY.call, computeCycles: seqCompute + regionCompute + LATENCY.call,
-    memoryCycles: acc.memory, bytes: acc.bytes,
+    cycles: Math.ceil(seq + region) + LATENCY.call, computeCycles: Math.ceil(seqCompute + regionCompute) + LATENCY.call,
+    memoryCycles: Math.ceil(acc.memory), bytes: acc.bytes,
   };
   memo.set(call.key, out);
   return out;

@@ -24,7 +24,7 @@ describe('vitforge simulate', () => {
     for (const label of ['latency', 'throughput', 'bound', 'resources', 'power', 'energy', 'per stage', 'per layer']) expect(out).toContain(label);
     const r = JSON.parse(readFileSync(json, 'utf8'));
     expect(r.design).toBe('edge-moe-zcu102');
-    expect(r.stages.length).toBe(121);
+    expect(r.stages.length).toBe(2 + 6 * 9 + 6 * 10 + 1);
     expect(out).toContain(`${r.latencyMs.toFixed(3)} ms`);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
