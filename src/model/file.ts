@@ -10,6 +10,11 @@
  *   heads: 3
  *   mlpHidden: 768                 (dense MLP width; required unless every block is MoE)
  *   lnEps: [1e-6]
+ *   gelu: erf | tanh                [erf]
+ *   head:                           (optional classifier head; see HeadSpec in ir.ts)
+ *     classes: 1000
+ *     pooling: token | mean         [token]
+ *     finalNorm: pooled | tokens    [pooled]
  *   moe:                            (optional)
  *     experts: 16
  *     topK: 2
@@ -21,7 +26,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
-import type { ClassTokenKind, FfnSpec, ModelSpec } from './ir.js';
+import type { ClassTokenKind, FfnSpec, GeluKind, HeadSpec, ModelSpec } from './ir.js';
 import { isPreset, presetModel } from './presets.js';
 
 type Obj = Record<string, unknown>;
@@ -61,7 +66,7 @@ function asObj(v: unknown, field: string): Obj {
 /** Validate a parsed model description and build the IR. */
 export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
   const o = asObj(raw, where);
-  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe'], '');
+  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe', 'head', 'gelu'], '');
   const image = asObj(o.image, 'image');
   checkKeys(image, ['height', 'width', 'channels'], 'image');
   const imageHeight = posInt(image, 'height', 'image');
@@ -106,9 +111,25 @@ export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
   const blocks: FfnSpec[] = Array.from({ length: depth }, (_, l) =>
     moe && moeLayers.has(l) ? moe : ({ kind: 'mlp', hidden: mlpHidden } as const));
   const name = typeof o.name === 'string' && o.name ? o.name : 'custom';
+  const gelu = (o.gelu ?? 'erf') as GeluKind;
+  if (gelu !== 'erf' && gelu !== 'tanh') throw new UserError('gelu', `unknown value '${String(gelu)}'`, 'erf, tanh');
+  if (gelu === 'tanh' && moe) throw new UserError('gelu', 'tanh GELU is supported for dense MLP models only', 'erf');
+  let head: HeadSpec | undefined;
+  if (o.head !== undefined) {
+    const h = asObj(o.head, 'head');
+    checkKeys(h, ['classes', 'pooling', 'finalNorm'], 'head');
+    const pooling = (h.pooling ?? 'token') as HeadSpec['pooling'];
+    if (pooling !== 'token' && pooling !== 'mean') throw new UserError('head.pooling', `unknown value '${String(pooling)}'`, 'token, mean');
+    if (pooling === 'token' && classToken === 'none') throw new UserError('head.pooling', 'token pooling needs a class token (classToken is none)', 'mean');
+    const finalNorm = (h.finalNorm ?? 'pooled') as HeadSpec['finalNorm'];
+    if (finalNorm !== 'pooled' && finalNorm !== 'tokens') throw new UserError('head.finalNorm', `unknown value '${String(finalNorm)}'`, 'pooled, tokens');
+    head = Object.freeze({ pooling, finalNorm, classes: posInt(h, 'classes', 'head') });
+  }
   return Object.freeze({
     name, channels, imageHeight, imageWidth, patchSize, classToken, dim, depth, heads, lnEps,
     blocks: Object.freeze(blocks),
+    ...(head ? { head } : {}),
+    ...(gelu !== 'erf' ? { gelu } : {}),
   });
 }
 

@@ -79,6 +79,14 @@ export function tensorSpecs(model: ModelSpec): TensorSpec[] {
       );
     }
   });
+  if (model.head) {
+    specs.push(
+      { name: 'norm_weight', shape: [D] },
+      { name: 'norm_bias', shape: [D] },
+      { name: 'head_weight', shape: [model.head.classes, D] },
+      { name: 'head_bias', shape: [model.head.classes] },
+    );
+  }
   return specs;
 }
 
