@@ -28,6 +28,7 @@ import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import type { ClassTokenKind, FfnSpec, GeluKind, HeadSpec, ModelSpec } from './ir.js';
 import { isPreset, presetModel } from './presets.js';
+import { importOnnx, ONNX_FILE_RE } from './onnx/index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -137,7 +138,7 @@ export function loadModelFile(path: string): ModelSpec {
   return modelFromObject(readStructuredFile(path, 'model'), 'model');
 }
 
-const MODEL_FILE_RE = /\.(ya?ml|json)$/i;
+const MODEL_FILE_RE = /\.(ya?ml|json|onnx)$/i;
 
 /**
  * A model reference as written in a file under `baseDir`: model-file paths (.yaml/.yml/.json) are
@@ -148,9 +149,10 @@ export function absoluteModelRef(ref: string, baseDir: string): string {
   return !isPreset(ref) && MODEL_FILE_RE.test(ref) && !isAbsolute(ref) ? resolve(baseDir, ref) : ref;
 }
 
-/** A preset name or a model file path. */
+/** A preset name, a model file path, or an exported ONNX graph (model and weights, onnx/). */
 export function resolveModel(ref: string, field = 'model'): ModelSpec {
   if (isPreset(ref)) return presetModel(ref, field);
+  if (ONNX_FILE_RE.test(ref)) return importOnnx(ref).model;
   if (MODEL_FILE_RE.test(ref)) {
     try {
       return loadModelFile(ref);

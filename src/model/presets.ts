@@ -56,6 +56,6 @@ export function isPreset(name: string): boolean {
 
 export function presetModel(name: string, field = 'model'): ModelSpec {
   const make = PRESETS[name];
-  if (!make) throw new UserError(field, `unknown model preset '${name}'`, PRESET_NAMES.join(', ') + ', or a .yaml/.json model file');
+  if (!make) throw new UserError(field, `unknown model preset '${name}'`, PRESET_NAMES.join(', ') + ', or a .yaml/.json/.onnx model file');
   return make();
 }
