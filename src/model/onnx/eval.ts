@@ -313,6 +313,24 @@ export function evalNode(node: NodeProto, inputs: (Dense | undefined)[]): Dense[
     case 'Sqrt': return [unary(a, Math.sqrt)];
     case 'Reciprocal': return [unary(a, (x) => 1 / x)];
     case 'Neg': return [unary(a, (x) => -x)];
+    case 'Abs': return [unary(a, Math.abs)];
+    case 'Exp': return [unary(a, Math.exp)];
+    case 'Max': return [binary(a, b, Math.max, node)];
+    case 'Min': return [binary(a, b, Math.min, node)];
+    case 'Equal': return [binary(a, b, (x, y) => Number(x === y), node, true)];
+    case 'Where': {
+      const c = inputs[2]!;
+      const t = binary(b, c, () => 0, node);
+      const ic = broadcastIndex(t.shape, a.shape);
+      const ix = broadcastIndex(t.shape, b.shape);
+      const iy = broadcastIndex(t.shape, c.shape);
+      return [dense(t.shape, Float64Array.from(t.data, (_, i) => (a.data[ic[i]!] ? b.data[ix[i]!]! : c.data[iy[i]!]!)), b.int && c.int)];
+    }
+    case 'ConstantOfShape': {
+      const v = attr(node, 'value');
+      const fill = v && typeof v === 'object' && !Array.isArray(v) ? v : dense([1], Float64Array.of(0));
+      return [dense([...a.data], new Float64Array(size([...a.data])).fill(fill.data[0]!), fill.int)];
+    }
     case 'Erf': return [unary(a, erf)];
     case 'Tanh': return [unary(a, Math.tanh)];
     case 'Gelu': {
