@@ -341,6 +341,6 @@ export function evalNode(node: NodeProto, inputs: (Dense | undefined)[]): Dense[
     }
     case 'Softmax': return [softmax(a, (attr(node, 'axis') as number | undefined) ?? -1)];
     case 'ReduceMean': return [reduceMean(a, axesOf(node, inputs, 1), attr(node, 'keepdims') !== 0)];
-    default: throw new UnsupportedOp(node, `op ${op} is not supported here`);
+    default: throw new UnsupportedOp(node, `op ${op} is not supported`);
   }
 }

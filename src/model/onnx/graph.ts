@@ -134,11 +134,11 @@ export class OnnxGraph {
   }
 
   /** evalNode with UnsupportedOp turned into the one-line UserError naming the node. */
-  run(node: NodeProto, ins: (Dense | undefined)[]): Dense[] {
+  run(node: NodeProto, ins: (Dense | undefined)[], what?: string): Dense[] {
     try {
       return evalNode(node, ins);
     } catch (e) {
-      if (e instanceof UnsupportedOp) throw new UserError(this.where(node), e.message);
+      if (e instanceof UnsupportedOp) throw new UserError(this.where(node), `${e.message}${what ? ` (inside the ${what})` : ''}`);
       throw e;
     }
   }
@@ -161,7 +161,7 @@ export class OnnxGraph {
         if (!v) throw new UserError(this.where(n), `reads '${i}' from outside the ${what}`);
         return v;
       });
-      const outs = this.run(n, ins);
+      const outs = this.run(n, ins, what);
       (n.output ?? []).forEach((o, k) => vals.set(o, outs[k]!));
     };
     for (const n of this.nodes) if (region.includes(n)) compute(n);
