@@ -27,7 +27,7 @@ export interface InputFlags {
 /** --weights (repeatable), --fill-missing, --image, --seed: the inputs of a forward pass. */
 export function addInputOptions(cmd: Command): Command {
   return cmd
-    .option('--weights <dir>', 'folder of <tensor>.float32.bin files; repeat to overlay (first folder wins)', collect, [])
+    .option('--weights <path>', 'folder of <tensor>.float32.bin files, a .safetensors file (timm or vitforge names) or an .onnx file; repeat to overlay (first wins)', collect, [])
     .option('--fill-missing', 'fill tensors missing from the weight folders with seeded synthetic values')
     .option('--image <file>', 'raw float32 image [C][H][W] (default: image.float32.bin of a weights folder, else synthetic)')
     .option('--seed <n>', 'seed for synthetic weights, image and --fill-missing', '0');

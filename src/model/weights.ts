@@ -12,6 +12,8 @@ import { endianness } from 'node:os';
 import { UserError } from '../errors.js';
 import { modelDims, type ModelSpec } from './ir.js';
 import { syntheticTensorData } from './weights-synthetic.js';
+import { findTensor, openSafetensors } from './safetensors.js';
+import { importOnnx } from './onnx/index.js';
 
 export interface TensorSpec { readonly name: string; readonly shape: readonly number[] }
 
@@ -172,13 +174,50 @@ function listDir(dir: string): Set<string> {
   return new Set(readdirSync(dir));
 }
 
+/** One --weights argument: a folder of raw float32 files, a .safetensors file or an .onnx file. */
+interface WeightSource {
+  /** Where `spec` is in this source (a file path, or `file:tensor`), or undefined. */
+  locate(spec: TensorSpec): string | undefined;
+  read(spec: TensorSpec): Float32Array;
+}
+
+function openSource(path: string, model: ModelSpec): WeightSource {
+  if (/\.safetensors$/i.test(path)) {
+    const st = openSafetensors(path);
+    const found = new Map<string, string | undefined>();
+    const at = (s: TensorSpec): string | undefined => {
+      if (!found.has(s.name)) found.set(s.name, findTensor(st, s, model));
+      return found.get(s.name);
+    };
+    return { locate: (s) => (at(s) ? `${path}:${at(s)}` : undefined), read: (s) => st.read(at(s)!) };
+  }
+  if (/\.onnx$/i.test(path)) {
+    const w = importOnnx(path).weights;
+    const has = (s: TensorSpec): boolean => {
+      if (!w.has(s.name)) return false;
+      const t = w.get(s.name);
+      if (t.shape.join(',') !== s.shape.join(',')) {
+        throw new UserError(`${path}: ${s.name}`, `shape [${t.shape.join(', ')}] does not match [${s.shape.join(', ')}] of model ${model.name}`);
+      }
+      return true;
+    };
+    return { locate: (s) => (has(s) ? `${path}:${s.name}` : undefined), read: (s) => w.get(s.name).data };
+  }
+  const listing = listDir(path);
+  return {
+    locate: (s) => (listing.has(s.name + WEIGHT_FILE_SUFFIX) ? join(path, s.name + WEIGHT_FILE_SUFFIX) : undefined),
+    read: (s) => readFloat32File(join(path, s.name + WEIGHT_FILE_SUFFIX), s, tensorSize(s.shape)),
+  };
+}
+
 function nameList(names: readonly string[], max = 6): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 /**
- * Load raw float32 weights from one or more folders. Folders overlay: for each tensor the first
- * folder holding `<name>.float32.bin` wins. A tensor found in no folder is an error unless
+ * Load weights from one or more folders of raw float32 files, .safetensors files (timm or
+ * vitforge names) or .onnx files. Sources overlay: for each tensor the first source holding it
+ * wins. A tensor found in no folder is an error unless
  * `fillMissing`, in which case it gets the seeded synthetic values (seed `opts.seed ?? 0`).
  * A folder holding none of the model's files is an error (almost always a wrong path or model).
  */
@@ -188,11 +227,12 @@ export function loadWeights(
 ): WeightSet {
   if (opts.dirs.length === 0) throw new UserError('weights', 'no weight folder given');
   const seed = opts.seed ?? 0;
-  const listings = opts.dirs.map(listDir);
+  const sources = opts.dirs.map((d) => openSource(d, model));
   const specs = tensorSpecs(model);
   opts.dirs.forEach((dir, i) => {
-    if (!specs.some((s) => listings[i]!.has(s.name + WEIGHT_FILE_SUFFIX))) {
-      throw new UserError('weights', `${dir} holds no weight file of model ${model.name} (expected names like ${specs[0]!.name}${WEIGHT_FILE_SUFFIX})`);
+    if (!specs.some((s) => sources[i]!.locate(s))) {
+      const like = statSync(dir).isDirectory() ? `${specs[0]!.name}${WEIGHT_FILE_SUFFIX}` : `${specs[0]!.name} or timm's patch_embed.proj.weight`;
+      throw new UserError('weights', `${dir} holds no weight file of model ${model.name} (expected names like ${like})`);
     }
   });
   const tensors = new Map<string, Tensor>();
@@ -200,13 +240,14 @@ export function loadWeights(
   const missing: string[] = [];
   for (const s of specs) {
     const size = tensorSize(s.shape);
-    const i = listings.findIndex((l) => l.has(s.name + WEIGHT_FILE_SUFFIX));
+    const i = sources.findIndex((src) => src.locate(s) !== undefined);
     if (i < 0) {
       missing.push(s.name);
       continue;
     }
-    const path = join(opts.dirs[i]!, s.name + WEIGHT_FILE_SUFFIX);
-    tensors.set(s.name, { name: s.name, shape: s.shape, data: readFloat32File(path, s, size), origin: 'file', path });
+    const data = sources[i]!.read(s);
+    if (data.length !== size) throw new UserError(sources[i]!.locate(s)!, `has ${data.length} values, expected ${size}`);
+    tensors.set(s.name, { name: s.name, shape: s.shape, data, origin: 'file', path: sources[i]!.locate(s)! });
     perDir[i]!++;
   }
   if (missing.length > 0 && !opts.fillMissing) {
