@@ -20,7 +20,10 @@ export interface TensorSpec { readonly name: string; readonly shape: readonly nu
 export interface Tensor extends TensorSpec {
   readonly data: Float32Array;
   readonly origin: 'file' | 'synthetic';
+  /** The tensor's own raw float32 file (`<name>.float32.bin`), when it has one. */
   readonly path?: string;
+  /** Where a tensor held inside another file came from (`model.onnx:l0_qkv_weight`, `x.safetensors:blocks.0.attn.qkv.weight`). */
+  readonly source?: string;
 }
 
 export interface WeightSet {
@@ -179,6 +182,8 @@ interface WeightSource {
   /** Where `spec` is in this source (a file path, or `file:tensor`), or undefined. */
   locate(spec: TensorSpec): string | undefined;
   read(spec: TensorSpec): Float32Array;
+  /** True for a folder: locate() is then the tensor's own raw float32 file. */
+  readonly rawFiles: boolean;
 }
 
 function openSource(path: string, model: ModelSpec): WeightSource {
@@ -189,7 +194,7 @@ function openSource(path: string, model: ModelSpec): WeightSource {
       if (!found.has(s.name)) found.set(s.name, findTensor(st, s, model));
       return found.get(s.name);
     };
-    return { locate: (s) => (at(s) ? `${path}:${at(s)}` : undefined), read: (s) => st.read(at(s)!) };
+    return { locate: (s) => (at(s) ? `${path}:${at(s)}` : undefined), read: (s) => st.read(at(s)!), rawFiles: false };
   }
   if (/\.onnx$/i.test(path)) {
     const w = importOnnx(path).weights;
@@ -201,12 +206,13 @@ function openSource(path: string, model: ModelSpec): WeightSource {
       }
       return true;
     };
-    return { locate: (s) => (has(s) ? `${path}:${s.name}` : undefined), read: (s) => w.get(s.name).data };
+    return { locate: (s) => (has(s) ? `${path}:${s.name}` : undefined), read: (s) => w.get(s.name).data, rawFiles: false };
   }
   const listing = listDir(path);
   return {
     locate: (s) => (listing.has(s.name + WEIGHT_FILE_SUFFIX) ? join(path, s.name + WEIGHT_FILE_SUFFIX) : undefined),
     read: (s) => readFloat32File(join(path, s.name + WEIGHT_FILE_SUFFIX), s, tensorSize(s.shape)),
+    rawFiles: true,
   };
 }
 
@@ -247,7 +253,8 @@ export function loadWeights(
     }
     const data = sources[i]!.read(s);
     if (data.length !== size) throw new UserError(sources[i]!.locate(s)!, `has ${data.length} values, expected ${size}`);
-    tensors.set(s.name, { name: s.name, shape: s.shape, data, origin: 'file', path: sources[i]!.locate(s)! });
+    const where = sources[i]!.locate(s)!;
+    tensors.set(s.name, { name: s.name, shape: s.shape, data, origin: 'file', ...(sources[i]!.rawFiles ? { path: where } : { source: where }) });
     perDir[i]!++;
   }
   if (missing.length > 0 && !opts.fillMissing) {

@@ -44,7 +44,7 @@ export function importOnnx(path: string): OnnxImport {
     weightsFrom: abs,
   });
   const tensors: Tensor[] = [...imp.tensors].map(([name, t]) => ({
-    name, shape: t.shape, data: Float32Array.from(t.data), origin: 'file' as const, path: abs,
+    name, shape: t.shape, data: Float32Array.from(t.data), origin: 'file' as const, source: `${abs}:${name}`,
   }));
   const weights = makeWeightSet(model, tensors, `${tensors.length} from ${abs}`);
   const value = { model, weights, opset };
