@@ -198,7 +198,14 @@ function attentionBlock(c: Ctx, l: number, u: string): { out: string; heads: num
   const qkv = random(N * 3 * D, `qkv${l}`);
   // Candidate orders of three separate linears: which output is q, k, v.
   const orders = lins.length === 1 ? [[0]] : [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
-  const divisors = Array.from({ length: D }, (_, i) => i + 1).filter((h) => D % h === 0);
+  // Head counts to try: divisors of D, those that appear in the region's shape constants first
+  // (the Reshape to [.., heads, dh]) so that a large model needs one evaluation of attention().
+  const shapeVals = new Set(nodes.flatMap((n) => g.inputs(n).slice(1).flatMap((i) => {
+    const c = g.constValue(i);
+    return c && c.int ? [...c.data] : [];
+  })));
+  const divisors = Array.from({ length: D }, (_, i) => i + 1).filter((h) => D % h === 0)
+    .sort((a, b) => Number(!shapeVals.has(a)) - Number(!shapeVals.has(b)) || a - b);
   const feedsFor = (order: number[]): Map<string, Dense> => {
     if (lins.length === 1) return new Map([[lins[0]!.out, dense([1, N, 3 * D], qkv)]]);
     const m = new Map<string, Dense>();
