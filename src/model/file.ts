@@ -11,6 +11,11 @@
  *   mlpHidden: 768                 (dense MLP width; required unless every block is MoE)
  *   lnEps: [1e-6]
  *   gelu: erf | tanh                [erf]
+ *   preprocess:                     (photos given to --image; defaults: ImageNet/DeiT eval)
+ *     mean: [0.485, 0.456, 0.406]
+ *     std: [0.229, 0.224, 0.225]
+ *     cropPct: 0.875
+ *     interpolation: bicubic | bilinear
  *   head:                           (optional classifier head; see HeadSpec in ir.ts)
  *     classes: 1000
  *     pooling: token | mean         [token]
@@ -67,7 +72,7 @@ function asObj(v: unknown, field: string): Obj {
 /** Validate a parsed model description and build the IR. */
 export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
   const o = asObj(raw, where);
-  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe', 'head', 'gelu'], '');
+  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe', 'head', 'gelu', 'preprocess'], '');
   const image = asObj(o.image, 'image');
   checkKeys(image, ['height', 'width', 'channels'], 'image');
   const imageHeight = posInt(image, 'height', 'image');
@@ -126,10 +131,28 @@ export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
     if (finalNorm !== 'pooled' && finalNorm !== 'tokens') throw new UserError('head.finalNorm', `unknown value '${String(finalNorm)}'`, 'pooled, tokens');
     head = Object.freeze({ pooling, finalNorm, classes: posInt(h, 'classes', 'head') });
   }
+  let preprocess: ModelSpec['preprocess'];
+  if (o.preprocess !== undefined) {
+    const p = asObj(o.preprocess, 'preprocess');
+    checkKeys(p, ['mean', 'std', 'cropPct', 'interpolation'], 'preprocess');
+    const vec = (k: string, def: readonly number[]): readonly number[] => {
+      const v = p[k] ?? def;
+      if (!Array.isArray(v) || v.length !== channels || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new UserError(`preprocess.${k}`, `must be a list of ${channels} numbers`);
+      }
+      return Object.freeze([...v] as number[]);
+    };
+    const interpolation = (p.interpolation ?? 'bicubic') as 'bicubic' | 'bilinear';
+    if (interpolation !== 'bicubic' && interpolation !== 'bilinear') throw new UserError('preprocess.interpolation', `unknown value '${String(interpolation)}'`, 'bicubic, bilinear');
+    const cropPct = p.cropPct ?? 0.875;
+    if (typeof cropPct !== 'number' || !(cropPct > 0 && cropPct <= 1)) throw new UserError('preprocess.cropPct', 'must be a number in (0, 1]');
+    preprocess = Object.freeze({ mean: vec('mean', [0.485, 0.456, 0.406]), std: vec('std', [0.229, 0.224, 0.225]), cropPct, interpolation });
+  }
   return Object.freeze({
     name, channels, imageHeight, imageWidth, patchSize, classToken, dim, depth, heads, lnEps,
     blocks: Object.freeze(blocks),
     ...(head ? { head } : {}),
+    ...(preprocess ? { preprocess } : {}),
     ...(gelu !== 'erf' ? { gelu } : {}),
   });
 }

@@ -66,6 +66,13 @@ export interface ModelSpec {
   readonly head?: HeadSpec;
   /** GELU form of the float64 reference; absent = 'erf'. */
   readonly gelu?: GeluKind;
+  /** Evaluation preprocessing of photos (--image x.png/.jpg); absent = ImageNet/DeiT defaults. */
+  readonly preprocess?: {
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+    readonly cropPct: number;
+    readonly interpolation: 'bicubic' | 'bilinear';
+  };
   /**
    * A file this model was imported from that also holds its trained weights (an ONNX file);
    * used by every command when no --weights is given.

@@ -13,6 +13,7 @@ import { buildVariant, FIXTURE_DIR, SIZE, VARIANTS } from '../../../scripts/make
 import { classify, forwardReference } from '../../../src/kernels/forward.js';
 import { syntheticImage } from '../../../src/model/image.js';
 import { importOnnx } from '../../../src/model/onnx/index.js';
+import { IMAGENET_EVAL, normalize } from '../../../src/model/preprocess.js';
 import { projectRoot } from '../../../src/model/shared.js';
 import { runCli } from '../../cli-capture.js';
 
@@ -95,6 +96,20 @@ describe('vitforge run --model X.onnx --image X.f32 --dump Y.f32', () => {
     expect(r.out).toMatch(/dump {5}.* \(float32 \[10\] logits\)/);
     const dumped = new Float32Array(Uint8Array.from(readFileSync(dump)).buffer);
     expect(dumped.length).toBe(SIZE.classes);
+    expect(relL2(dumped, await ortLogits(path, image))).toBeLessThan(1e-5);
+  });
+});
+
+describe('vitforge run --model X.onnx --image photo.jpg --dump Y.f32', () => {
+  it('gives onnxruntime\'s logits on the Pillow-preprocessed image (ImageNet eval defaults)', async () => {
+    const path = join(dir, 'ts17-deit-token.onnx');
+    const photos = join(projectRoot(), 'test/fixtures/images');
+    const dump = join(tmp, 'photo.f32');
+    const r = await runCli('run', '--model', path, '--image', join(photos, 'landscape.jpg'), '--dump', dump);
+    expect(r.code, r.err).toBe(0);
+    const pil = readFileSync(join(photos, 'landscape-jpg-32-0.875-bicubic.u8'));
+    const image = normalize({ width: 32, height: 32, channels: 3, data: pil }, IMAGENET_EVAL);
+    const dumped = new Float32Array(Uint8Array.from(readFileSync(dump)).buffer);
     expect(relL2(dumped, await ortLogits(path, image))).toBeLessThan(1e-5);
   });
 });
