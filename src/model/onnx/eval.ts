@@ -7,7 +7,7 @@
  * Reshape/Transpose/Split/Slice/Gather/Mul/Div the exporter chose.
  */
 import { attr, dense, size, type Dense, type NodeProto } from './proto.js';
-import { erf } from '../../kernels/erf.js';
+import { erf } from './reference.js';
 
 export class UnsupportedOp extends Error {
   constructor(readonly node: NodeProto, why: string) {

@@ -10,12 +10,11 @@
  */
 import { UserError } from '../../errors.js';
 import { Rng } from '../../rng.js';
-import { attention } from '../../kernels/attention.js';
-import { geluExact, geluTanh } from '../../kernels/erf.js';
 import type { FfnSpec, GeluKind, HeadSpec, ModelSpec } from '../ir.js';
 import type { OnnxGraph } from './graph.js';
 import { constOther, matchLayerNorm, matchLinear, only, type Linear, type Norm } from './layers.js';
 import { attr, dense, size, type Dense, type NodeProto } from './proto.js';
+import { attentionRef, geluErf, geluTanh } from './reference.js';
 
 export interface ImportedTensor { readonly shape: readonly number[]; readonly data: Float64Array }
 
@@ -222,7 +221,7 @@ function attentionBlock(c: Ctx, l: number, u: string): { out: string; heads: num
     const got = g.evaluate(nodes, feedsFor(order), 'attention core').get(aIn)!;
     if (size(got.shape) !== N * D) break;
     for (const h of divisors) {
-      if (relErr(got.data, attention(qkv, N, D, h)) < 1e-6) found = { order, heads: h };
+      if (relErr(got.data, attentionRef(qkv, N, D, h)) < 1e-6) found = { order, heads: h };
       if (found) break;
     }
     if (found) break;
@@ -267,7 +266,7 @@ function mlpBlock(c: Ctx, l: number, u: string): { out: string; hidden: number; 
   const probe = Float64Array.from({ length: N * H }, (_, i) => -6 + (12 * (i % 1201)) / 1200);
   const got = g.evaluate(nodes, new Map([[fc1.out, dense([1, N, H], probe)]]), 'GELU').get(hIn);
   let gelu: GeluKind | undefined;
-  for (const [kind, f] of [['erf', geluExact], ['tanh', geluTanh]] as const) {
+  for (const [kind, f] of [['erf', geluErf], ['tanh', geluTanh]] as const) {
     if (got && size(got.shape) === N * H && relErr(got.data, probe.map(f)) < 1e-6) gelu = kind;
   }
   if (!gelu) throw new UserError(g.where(nodes[0] ?? fc2n), 'expected GELU (erf form, tanh form or the Gelu op) between fc1 and fc2');
