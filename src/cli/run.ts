@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
     .option('--layers <k>', 'run only the first k blocks')
     .option('--task <t>', 'task index selecting the MoE gates', '0')
     .option('--trace <dir>', 'write every intermediate tensor and the MoE routing to this folder')
-    .option('--dump <file>', 'write the final residual stream as raw float32 [tokens][D]')
+    .option('--dump <file>', 'write the final output as raw float32: logits [classes] when the model has a head, else the residual stream [tokens][D]')
     .action((f: RunFlags) => {
       const r = runReference({
         ...inputOptions(f),
@@ -42,8 +42,12 @@ export function registerRun(program: Command): void {
         `output   ${d.tokens}x${m.dim} mean ${g(s.mean)} std ${g(s.std)} min ${g(s.min)} max ${g(s.max)} L2 ${g(s.l2)}${s.finite ? '' : ' (NON-FINITE VALUES)'}`,
         `sha256   ${hash} (first 16 hex digits of the float64 output bytes)`,
       ];
+      if (r.logits) {
+        const top = [...r.logits.keys()].sort((a, b) => r.logits![b]! - r.logits![a]! || a - b).slice(0, 5);
+        out.push(`logits   ${r.logits.length} classes, top-5 ${top.map((c) => `${c} (${g(r.logits![c]!)})`).join(', ')}`);
+      }
       if (f.trace) out.push(`trace    ${f.trace}`);
-      if (f.dump) out.push(`dump     ${f.dump} (float32 [${d.tokens}][${m.dim}])`);
+      if (f.dump) out.push(`dump     ${f.dump} (float32 ${r.logits ? `[${r.logits.length}] logits` : `[${d.tokens}][${m.dim}]`})`);
       process.stdout.write(out.join('\n') + '\n');
     });
 }

@@ -35,6 +35,7 @@ export function formatValidation(r: ValidationReport, image: string, timing = tr
     `image    ${image}`,
   ];
   if (timing) out.push(`time     float64 ${r.floatMs.toFixed(0)} ms, fixed point ${r.fixedMs.toFixed(0)} ms`);
+  if (r.logits) out.push(`logits   top-1 class ${r.logits.top1 ? 'same as' : 'DIFFERS from'} float64, rel L2 ${r.logits.relL2.toPrecision(3)}`);
   out.push('', table(['stage', 'SQNR dB', 'MSE', 'rel L2', 'max abs', 'routing'], rows));
   if (r.ablation) {
     out.push('', 'ablation (end-to-end; one approximation replaced by the exact float function)');

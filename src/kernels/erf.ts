@@ -116,3 +116,17 @@ export function geluExact(z: number): number {
 export function geluInPlace(data: Float64Array, offset = 0, n = data.length - offset): void {
   for (let i = offset, end = offset + n; i < end; i++) data[i] = geluExact(data[i]!);
 }
+
+/**
+ * GELU, tanh approximation (PyTorch `approximate='tanh'`, Hendrycks & Gimpel 2016):
+ * ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))). Used only for models that were trained with it.
+ */
+export function geluTanh(z: number): number {
+  return 0.5 * z * (1 + Math.tanh(0.7978845608028654 * (z + 0.044715 * z * z * z)));
+}
+
+/** The GELU of a model (`ModelSpec.gelu`, default erf) over data[offset .. offset+n) in place. */
+export function geluKindInPlace(kind: 'erf' | 'tanh' | undefined, data: Float64Array, offset = 0, n = data.length - offset): void {
+  if (kind !== 'tanh') return geluInPlace(data, offset, n);
+  for (let i = offset, end = offset + n; i < end; i++) data[i] = geluTanh(data[i]!);
+}

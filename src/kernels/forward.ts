@@ -2,7 +2,8 @@
  * The float64 reference forward pass: the ground truth the fixed-point simulator and the
  * generated HLS are measured against. It follows ../shared/m3vit/README.md step by step
  * (pre-norm blocks, exact-erf GELU, MoE with non-renormalised top-k weights, no final
- * LayerNorm), generalised to every model of the IR.
+ * LayerNorm), generalised to every model of the IR, plus the classifier head of models that have
+ * one (final LayerNorm, pooling, head linear: `classify`).
  */
 import { UserError } from '../errors.js';
 import { modelDims, type ModelSpec } from '../model/ir.js';
@@ -22,7 +23,9 @@ import { patchEmbed } from './patch.js';
  *   before the projection), `l{i}.proj` (tokens×D), `l{i}.post_attn` (tokens×D);
  * - `l{i}.ln2` (tokens×D); dense: `l{i}.mlp_hidden` (tokens×hidden, after GELU); MoE:
  *   `l{i}.gate_logits` (tokens×E); then `l{i}.ffn` (tokens×D, the sub-block output before the
- *   residual add) and `l{i}.post_ffn` (tokens×D).
+ *   residual add) and `l{i}.post_ffn` (tokens×D);
+ * - head (models with one, after the last block): `norm` (1×D pooled-then-normalised, or tokens×D
+ *   when head.finalNorm is 'tokens'), `pooled` (1×D), `logits` (1×classes).
  */
 export interface TraceSink {
   tensor(name: string, data: Float64Array, rows: number, cols: number): void;
@@ -109,7 +112,7 @@ export function block(model: ModelSpec, weights: WeightSet, l: number, x: Float6
   let f: Float64Array;
   if (ffn.kind === 'mlp') {
     const hidden = new Float64Array(N * ffn.hidden);
-    f = mlp(u2, N, D, ffn.hidden, { w1: w('fc1_weight'), b1: w('fc1_bias'), w2: w('fc2_weight'), b2: w('fc2_bias') }, undefined, hidden);
+    f = mlp(u2, N, D, ffn.hidden, { w1: w('fc1_weight'), b1: w('fc1_bias'), w2: w('fc2_weight'), b2: w('fc2_bias') }, undefined, hidden, model.gelu);
     emit('mlp_hidden', hidden, ffn.hidden);
   } else {
     const g = moeGate(u2, N, D, w(`w_gate_T_task${task}`), ffn.experts, ffn.topK);
@@ -139,4 +142,45 @@ export function forwardReference(
   opts.trace?.tensor('x_embed', x.slice(), modelDims(model).tokens, model.dim);
   for (let l = 0; l < layers; l++) block(model, weights, l, x, task, opts.trace);
   return x;
+}
+
+/**
+ * Pooling of the head: row 0 (`token`), or the mean of the patch rows (`mean`; the class token,
+ * when there is one, is left out as in timm's global_pool='avg'). x is rows×D with the model's
+ * token layout.
+ */
+export function pool(model: ModelSpec, x: Float64Array, pooling: 'token' | 'mean'): Float64Array {
+  const D = model.dim;
+  if (pooling === 'token') return x.slice(0, D);
+  const d = modelDims(model);
+  const first = d.tokens - d.patches;
+  const out = new Float64Array(D);
+  for (let t = first; t < d.tokens; t++) for (let c = 0; c < D; c++) out[c]! += x[t * D + c]!;
+  for (let c = 0; c < D; c++) out[c] = out[c]! / d.patches;
+  return out;
+}
+
+/** The classifier head on the final residual stream x (tokens×D): logits (classes). */
+export function classify(model: ModelSpec, weights: WeightSet, x: Float64Array, trace?: TraceSink): Float64Array {
+  const h = model.head;
+  if (!h) throw new UserError('model', `${model.name} has no classifier head`);
+  const N = modelDims(model).tokens;
+  const D = model.dim;
+  const g = weights.get('norm_weight').data;
+  const b = weights.get('norm_bias').data;
+  let pooled: Float64Array;
+  if (h.finalNorm === 'tokens') {
+    const n = layerNorm(x, N, D, g, b, model.lnEps);
+    trace?.tensor('norm', n, N, D);
+    pooled = pool(model, n, h.pooling);
+    trace?.tensor('pooled', pooled.slice(), 1, D);
+  } else {
+    const p = pool(model, x, h.pooling);
+    trace?.tensor('pooled', p.slice(), 1, D);
+    pooled = layerNorm(p, 1, D, g, b, model.lnEps);
+    trace?.tensor('norm', pooled.slice(), 1, D);
+  }
+  const logits = linear(pooled, 1, D, weights.get('head_weight').data, weights.get('head_bias').data, h.classes);
+  trace?.tensor('logits', logits.slice(), 1, h.classes);
+  return logits;
 }

@@ -2,7 +2,7 @@
  * Feed-forward networks: the dense MLP W2·GELU(W1·u + b1) + b2 and one expert of a MoE layer
  * (the same shape with the expert's own matrices).
  */
-import { geluInPlace } from './erf.js';
+import { geluKindInPlace } from './erf.js';
 import { linear, type Vec } from './linear.js';
 
 export interface MlpWeights {
@@ -24,8 +24,9 @@ export function mlp(
   w: MlpWeights,
   out: Float64Array = new Float64Array(rows * dim),
   hiddenOut: Float64Array = new Float64Array(rows * hidden),
+  gelu: 'erf' | 'tanh' = 'erf',
 ): Float64Array {
   linear(u, rows, dim, w.w1, w.b1, hidden, hiddenOut);
-  geluInPlace(hiddenOut, 0, rows * hidden);
+  geluKindInPlace(gelu, hiddenOut, 0, rows * hidden);
   return linear(hiddenOut, rows, hidden, w.w2, w.b2, dim, out);
 }

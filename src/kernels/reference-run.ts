@@ -10,7 +10,7 @@ import { resolveModel } from '../model/file.js';
 import type { ModelSpec } from '../model/ir.js';
 import { resolveInputs, type InputOptions, type ModelInputs } from '../model/inputs.js';
 import type { WeightSet } from '../model/weights.js';
-import { forwardReference, resolveForwardOptions } from './forward.js';
+import { classify, forwardReference, resolveForwardOptions } from './forward.js';
 import { DirectoryTrace } from './trace-writer.js';
 
 export interface RunOptions extends InputOptions {
@@ -29,7 +29,10 @@ export interface RunResult {
   readonly image: string;
   readonly layers: number;
   readonly task: number;
+  /** Final residual stream (tokens×D). */
   readonly output: Float64Array;
+  /** Logits (classes) when the model has a head and every block ran. */
+  readonly logits: Float64Array | undefined;
   readonly ms: number;
 }
 
@@ -49,17 +52,20 @@ export function runReference(o: RunOptions): RunResult {
     if (!m || Number(m[1]) < layers) void t.data.length;
   }
   let output: Float64Array;
+  let logits: Float64Array | undefined;
   const t0 = process.hrtime.bigint();
   try {
     output = forwardReference(model, weights, image, { layers, task, trace });
+    if (model.head && layers === model.depth) logits = classify(model, weights, output, trace);
     trace?.finish();
   } catch (e) {
     trace?.abort();
     throw e;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (o.dump) writeFloat32Atomic(o.dump, output);
-  return { model, weights, inputs, image: imageLabel, layers, task, output, ms };
+  // The final output: logits when there is a head (and all blocks ran), else the residual stream.
+  if (o.dump) writeFloat32Atomic(o.dump, logits ?? output);
+  return { model, weights, inputs, image: imageLabel, layers, task, output, logits, ms };
 }
 
 /** Write values as raw little-endian float32 via a temporary sibling, renamed on success. */

@@ -10,6 +10,16 @@
  *   heads: 3
  *   mlpHidden: 768                 (dense MLP width; required unless every block is MoE)
  *   lnEps: [1e-6]
+ *   gelu: erf | tanh                [erf]
+ *   preprocess:                     (photos given to --image; defaults: ImageNet/DeiT eval)
+ *     mean: [0.485, 0.456, 0.406]
+ *     std: [0.229, 0.224, 0.225]
+ *     cropPct: 0.875
+ *     interpolation: bicubic | bilinear
+ *   head:                           (optional classifier head; see HeadSpec in ir.ts)
+ *     classes: 1000
+ *     pooling: token | mean         [token]
+ *     finalNorm: pooled | tokens    [pooled]
  *   moe:                            (optional)
  *     experts: 16
  *     topK: 2
@@ -21,8 +31,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
-import type { ClassTokenKind, FfnSpec, ModelSpec } from './ir.js';
+import type { ClassTokenKind, FfnSpec, GeluKind, HeadSpec, ModelSpec } from './ir.js';
 import { isPreset, presetModel } from './presets.js';
+import { importOnnx, ONNX_FILE_RE } from './onnx/index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -61,7 +72,7 @@ function asObj(v: unknown, field: string): Obj {
 /** Validate a parsed model description and build the IR. */
 export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
   const o = asObj(raw, where);
-  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe'], '');
+  checkKeys(o, ['name', 'image', 'patchSize', 'classToken', 'dim', 'depth', 'heads', 'mlpHidden', 'lnEps', 'moe', 'head', 'gelu', 'preprocess'], '');
   const image = asObj(o.image, 'image');
   checkKeys(image, ['height', 'width', 'channels'], 'image');
   const imageHeight = posInt(image, 'height', 'image');
@@ -106,9 +117,43 @@ export function modelFromObject(raw: unknown, where = 'model'): ModelSpec {
   const blocks: FfnSpec[] = Array.from({ length: depth }, (_, l) =>
     moe && moeLayers.has(l) ? moe : ({ kind: 'mlp', hidden: mlpHidden } as const));
   const name = typeof o.name === 'string' && o.name ? o.name : 'custom';
+  const gelu = (o.gelu ?? 'erf') as GeluKind;
+  if (gelu !== 'erf' && gelu !== 'tanh') throw new UserError('gelu', `unknown value '${String(gelu)}'`, 'erf, tanh');
+  if (gelu === 'tanh' && moe) throw new UserError('gelu', 'tanh GELU is supported for dense MLP models only', 'erf');
+  let head: HeadSpec | undefined;
+  if (o.head !== undefined) {
+    const h = asObj(o.head, 'head');
+    checkKeys(h, ['classes', 'pooling', 'finalNorm'], 'head');
+    const pooling = (h.pooling ?? 'token') as HeadSpec['pooling'];
+    if (pooling !== 'token' && pooling !== 'mean') throw new UserError('head.pooling', `unknown value '${String(pooling)}'`, 'token, mean');
+    if (pooling === 'token' && classToken === 'none') throw new UserError('head.pooling', 'token pooling needs a class token (classToken is none)', 'mean');
+    const finalNorm = (h.finalNorm ?? 'pooled') as HeadSpec['finalNorm'];
+    if (finalNorm !== 'pooled' && finalNorm !== 'tokens') throw new UserError('head.finalNorm', `unknown value '${String(finalNorm)}'`, 'pooled, tokens');
+    head = Object.freeze({ pooling, finalNorm, classes: posInt(h, 'classes', 'head') });
+  }
+  let preprocess: ModelSpec['preprocess'];
+  if (o.preprocess !== undefined) {
+    const p = asObj(o.preprocess, 'preprocess');
+    checkKeys(p, ['mean', 'std', 'cropPct', 'interpolation'], 'preprocess');
+    const vec = (k: string, def: readonly number[]): readonly number[] => {
+      const v = p[k] ?? def;
+      if (!Array.isArray(v) || v.length !== channels || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new UserError(`preprocess.${k}`, `must be a list of ${channels} numbers`);
+      }
+      return Object.freeze([...v] as number[]);
+    };
+    const interpolation = (p.interpolation ?? 'bicubic') as 'bicubic' | 'bilinear';
+    if (interpolation !== 'bicubic' && interpolation !== 'bilinear') throw new UserError('preprocess.interpolation', `unknown value '${String(interpolation)}'`, 'bicubic, bilinear');
+    const cropPct = p.cropPct ?? 0.875;
+    if (typeof cropPct !== 'number' || !(cropPct > 0 && cropPct <= 1)) throw new UserError('preprocess.cropPct', 'must be a number in (0, 1]');
+    preprocess = Object.freeze({ mean: vec('mean', [0.485, 0.456, 0.406]), std: vec('std', [0.229, 0.224, 0.225]), cropPct, interpolation });
+  }
   return Object.freeze({
     name, channels, imageHeight, imageWidth, patchSize, classToken, dim, depth, heads, lnEps,
     blocks: Object.freeze(blocks),
+    ...(head ? { head } : {}),
+    ...(preprocess ? { preprocess } : {}),
+    ...(gelu !== 'erf' ? { gelu } : {}),
   });
 }
 
@@ -116,7 +161,7 @@ export function loadModelFile(path: string): ModelSpec {
   return modelFromObject(readStructuredFile(path, 'model'), 'model');
 }
 
-const MODEL_FILE_RE = /\.(ya?ml|json)$/i;
+const MODEL_FILE_RE = /\.(ya?ml|json|onnx)$/i;
 
 /**
  * A model reference as written in a file under `baseDir`: model-file paths (.yaml/.yml/.json) are
@@ -127,9 +172,10 @@ export function absoluteModelRef(ref: string, baseDir: string): string {
   return !isPreset(ref) && MODEL_FILE_RE.test(ref) && !isAbsolute(ref) ? resolve(baseDir, ref) : ref;
 }
 
-/** A preset name or a model file path. */
+/** A preset name, a model file path, or an exported ONNX graph (model and weights, onnx/). */
 export function resolveModel(ref: string, field = 'model'): ModelSpec {
   if (isPreset(ref)) return presetModel(ref, field);
+  if (ONNX_FILE_RE.test(ref)) return importOnnx(ref).model;
   if (MODEL_FILE_RE.test(ref)) {
     try {
       return loadModelFile(ref);

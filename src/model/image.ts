@@ -1,18 +1,37 @@
 /**
  * Input images: raw float32 little-endian, layout [C][H][W] (channel planes, rows top to bottom),
- * values used as they are (no mean/std normalisation), as in the shared M3ViT dump.
+ * values used as they are (no mean/std normalisation), as in the shared M3ViT dump; or a photo
+ * (PNG/JPEG/…), decoded and put through the eval preprocessing of preprocess.ts.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { UserError } from '../errors.js';
 import type { ModelSpec } from './ir.js';
 import { Rng } from '../rng.js';
+import { decodePhoto, PHOTO_RE } from './image-decode.js';
+import { IMAGENET_EVAL, normalize, resizeAndCrop, type Preprocess } from './preprocess.js';
 
 export function imageSize(model: ModelSpec): number {
   return model.channels * model.imageHeight * model.imageWidth;
 }
 
-export function loadImage(path: string, model: ModelSpec): Float32Array {
+/** The preprocessing of `model` (its own, else ImageNet defaults) with `over` applied. */
+export function preprocessOf(model: ModelSpec, over: Partial<Preprocess> = {}): Preprocess {
+  const p = { ...IMAGENET_EVAL, ...model.preprocess, ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)) } as Preprocess;
+  if (p.mean.length !== model.channels || p.std.length !== model.channels) {
+    throw new UserError('image', `mean/std need ${model.channels} values (one per channel)`);
+  }
+  if (!(p.cropPct > 0 && p.cropPct <= 1)) throw new UserError('crop-pct', `must be in (0, 1], got ${p.cropPct}`);
+  if (p.std.some((s) => !(s > 0))) throw new UserError('std', 'values must be positive');
+  return p;
+}
+
+export function loadImage(path: string, model: ModelSpec, over: Partial<Preprocess> = {}): Float32Array {
+  if (PHOTO_RE.test(path)) {
+    if (model.channels !== 3) throw new UserError('image', `photos are RGB; ${model.name} has ${model.channels} channels (use a raw float32 image)`);
+    const p = preprocessOf(model, over);
+    return normalize(resizeAndCrop(decodePhoto(path), model.imageHeight, model.imageWidth, p), p);
+  }
   let bytes: number;
   try {
     const st = statSync(path);

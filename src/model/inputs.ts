@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ModelSpec } from './ir.js';
 import { loadImage, syntheticImage } from './image.js';
+import type { Preprocess } from './preprocess.js';
 import { loadWeights, syntheticWeights, type WeightSet } from './weights.js';
+import { importOnnx } from './onnx/index.js';
 
 /** Name of the image file the M3ViT dump keeps next to its weights. */
 export const IMAGE_FILE = 'image.float32.bin';
@@ -18,6 +20,8 @@ export interface InputOptions {
   readonly fillMissing?: boolean;
   readonly image?: string;
   readonly seed?: number;
+  /** Preprocessing overrides for photos (--mean, --std, --crop-pct, --interpolation). */
+  readonly preprocess?: Partial<Preprocess>;
 }
 
 export interface ModelInputs {
@@ -35,11 +39,14 @@ export interface ModelInputs {
 export function resolveInputs(model: ModelSpec, o: InputOptions): ModelInputs {
   const seed = o.seed ?? 0;
   const dirs = o.weights ?? [];
-  const weights = dirs.length ? loadWeights(model, { dirs, fillMissing: o.fillMissing, seed }) : syntheticWeights(model, seed);
+  // A model imported from ONNX brings its trained weights; --weights replaces them.
+  const weights = dirs.length
+    ? loadWeights(model, { dirs, fillMissing: o.fillMissing, seed })
+    : model.weightsFrom ? importOnnx(model.weightsFrom).weights : syntheticWeights(model, seed);
   const imagePath = o.image ?? dirs.map((d) => join(d, IMAGE_FILE)).find((p) => existsSync(p));
-  const image = imagePath ? loadImage(imagePath, model) : syntheticImage(model, seed);
+  const image = imagePath ? loadImage(imagePath, model, o.preprocess) : syntheticImage(model, seed);
   const imageLabel = imagePath ? resolve(imagePath) : `synthetic (seed ${seed})`;
-  return { weights, image, imagePath, imageLabel, allSynthetic: dirs.length === 0, seed };
+  return { weights, image, imagePath, imageLabel, allSynthetic: dirs.length === 0 && !model.weightsFrom, seed };
 }
 
 /** The note every command prints (stderr) when results do not come from real weights only. */

@@ -26,6 +26,26 @@ export type FfnSpec =
  */
 export type ClassTokenKind = 'parameter' | 'pos-embed' | 'none';
 
+/**
+ * The classifier head after the last block (timm's `norm`/`fc_norm`, `global_pool`, `head`):
+ *   final LayerNorm (tensors `norm_weight`, `norm_bias`, ε = lnEps), pooling, then the linear
+ *   `head_weight` [classes][D], `head_bias` [classes] → logits (1 × classes).
+ * - `pooling: 'token'`: row 0 (the class token); `'mean'`: the mean over the patch tokens
+ *   (timm `global_pool='avg'`: the class token, if any, is left out of the mean).
+ * - `finalNorm: 'pooled'`: LayerNorm of the pooled vector (timm `fc_norm`; for token pooling the
+ *   same function as normalising every token first, since LayerNorm is per token, and 1/N the
+ *   work); `'tokens'`: LayerNorm of every token, then pooling (timm `norm` with mean pooling).
+ * Absent: the model ends with the residual stream (M3ViT-tiny as published has no head).
+ */
+export interface HeadSpec {
+  readonly pooling: 'token' | 'mean';
+  readonly finalNorm: 'pooled' | 'tokens';
+  readonly classes: number;
+}
+
+/** GELU of the MLPs: exact erf form (nn.GELU()) or the tanh approximation (approximate='tanh'). */
+export type GeluKind = 'erf' | 'tanh';
+
 export interface ModelSpec {
   readonly name: string;
   readonly channels: number;
@@ -42,6 +62,22 @@ export interface ModelSpec {
   readonly lnEps: number;
   /** One entry per block. */
   readonly blocks: readonly FfnSpec[];
+  /** Classifier head; absent = no final norm, no head (output = residual stream). */
+  readonly head?: HeadSpec;
+  /** GELU form of the float64 reference; absent = 'erf'. */
+  readonly gelu?: GeluKind;
+  /** Evaluation preprocessing of photos (--image x.png/.jpg); absent = ImageNet/DeiT defaults. */
+  readonly preprocess?: {
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+    readonly cropPct: number;
+    readonly interpolation: 'bicubic' | 'bilinear';
+  };
+  /**
+   * A file this model was imported from that also holds its trained weights (an ONNX file);
+   * used by every command when no --weights is given.
+   */
+  readonly weightsFrom?: string;
 }
 
 /** Quantities derived from a spec, computed in one place. */

@@ -7,7 +7,10 @@
  *   attention·v, MoE gate).
  * - `elementOps`: element-wise results, one per output element of a bias add, positional add,
  *   residual add, LayerNorm, softmax (one exp each), GELU, or MoE weighting (each weighted
- *   expert output element).
+ *   expert output element), pooling (one per pooled element: D for token pooling, which only
+ *   selects, is counted as 0; patches·D additions for mean pooling).
+ * - The classifier head (models with one) is `block = depth`: final LayerNorm (on 1 or all rows,
+ *   per head.finalNorm), pooling, head linear.
  * - MoE blocks count the gate for every token and, by default, the top-k experts per token
  *   (`moeActiveExperts: 'topk'`); `'all'` counts every expert on every token (the dense
  *   equivalent).
@@ -15,10 +18,10 @@
 import { modelDims, type ModelSpec } from './ir.js';
 
 /** The op kinds lowerModel emits. */
-export const OP_KINDS = ['linear', 'matmul', 'layernorm', 'softmax', 'gelu', 'add', 'gate', 'combine'] as const;
+export const OP_KINDS = ['linear', 'matmul', 'layernorm', 'softmax', 'gelu', 'add', 'gate', 'combine', 'pool'] as const;
 
 export interface OpCount {
-  /** Block index; -1 for the embedding stage. */
+  /** Block index; -1 for the embedding stage, `depth` for the classifier head. */
   block: number;
   name: string;
   /** One of OP_KINDS. */
@@ -75,6 +78,16 @@ export function lowerModel(model: ModelSpec, opts: LowerOptions = {}): OpCount[]
     }
     ops.push({ block: l, name: 'residual2', kind: 'add', shape: `${N}x${D}`, macs: 0, elementOps: N * D });
   });
+  const h = model.head;
+  if (h) {
+    const L = model.depth;
+    const normRows = h.finalNorm === 'tokens' ? N : 1;
+    const norm: OpCount = { block: L, name: 'final_norm', kind: 'layernorm', shape: `${normRows}x${D}`, macs: 0, elementOps: normRows * D };
+    const poolOp: OpCount = h.pooling === 'token'
+      ? { block: L, name: 'pool', kind: 'pool', shape: `token 0 of ${N}x${D}`, macs: 0, elementOps: 0 }
+      : { block: L, name: 'pool', kind: 'pool', shape: `mean of ${d.patches}x${D}`, macs: 0, elementOps: d.patches * D };
+    ops.push(...(h.finalNorm === 'tokens' ? [norm, poolOp] : [poolOp, norm]), lin(L, 'head', 1, D, h.classes));
+  }
   return ops;
 }
 

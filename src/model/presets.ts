@@ -1,7 +1,9 @@
 /**
  * Built-in model presets. Widths/depths/heads/MLP follow the standard ViT table (Dosovitskiy et
  * al. 2021, Table 1; ViT-Ti from Steiner et al. 2021) and DeiT (Touvron et al. 2021, Table 1).
- * `m3vit-tiny` is exactly the model of ../shared/m3vit/README.md (Edge-MoE's M3ViT-tiny).
+ * `m3vit-tiny` is exactly the model of ../shared/m3vit/README.md (Edge-MoE's M3ViT-tiny); as
+ * published it has no classifier head (its task heads are dense-prediction decoders outside the
+ * ViT backbone), so it stays headless. ViT/DeiT presets carry timm's 1000-class head.
  */
 import { UserError } from '../errors.js';
 import type { FfnSpec, ModelSpec } from './ir.js';
@@ -13,6 +15,8 @@ function denseVit(name: string, s: VitShape, image = 224): ModelSpec {
   return Object.freeze({
     name, channels: 3, imageHeight: image, imageWidth: image, patchSize: 16, classToken: 'parameter',
     dim: s.dim, depth: s.depth, heads: s.heads, lnEps: 1e-6, blocks: Object.freeze(blocks),
+    // ImageNet-1k classifier as in timm/DeiT: final LayerNorm, class-token pooling, 1000 classes.
+    head: Object.freeze({ pooling: 'token', finalNorm: 'pooled', classes: 1000 } as const),
   });
 }
 
@@ -52,6 +56,6 @@ export function isPreset(name: string): boolean {
 
 export function presetModel(name: string, field = 'model'): ModelSpec {
   const make = PRESETS[name];
-  if (!make) throw new UserError(field, `unknown model preset '${name}'`, PRESET_NAMES.join(', ') + ', or a .yaml/.json model file');
+  if (!make) throw new UserError(field, `unknown model preset '${name}'`, PRESET_NAMES.join(', ') + ', or a .yaml/.json/.onnx model file');
   return make();
 }

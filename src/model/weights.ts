@@ -12,13 +12,18 @@ import { endianness } from 'node:os';
 import { UserError } from '../errors.js';
 import { modelDims, type ModelSpec } from './ir.js';
 import { syntheticTensorData } from './weights-synthetic.js';
+import { findTensor, openSafetensors } from './safetensors.js';
+import { importOnnx } from './onnx/index.js';
 
 export interface TensorSpec { readonly name: string; readonly shape: readonly number[] }
 
 export interface Tensor extends TensorSpec {
   readonly data: Float32Array;
   readonly origin: 'file' | 'synthetic';
+  /** The tensor's own raw float32 file (`<name>.float32.bin`), when it has one. */
   readonly path?: string;
+  /** Where a tensor held inside another file came from (`model.onnx:l0_qkv_weight`, `x.safetensors:blocks.0.attn.qkv.weight`). */
+  readonly source?: string;
 }
 
 export interface WeightSet {
@@ -79,6 +84,14 @@ export function tensorSpecs(model: ModelSpec): TensorSpec[] {
       );
     }
   });
+  if (model.head) {
+    specs.push(
+      { name: 'norm_weight', shape: [D] },
+      { name: 'norm_bias', shape: [D] },
+      { name: 'head_weight', shape: [model.head.classes, D] },
+      { name: 'head_bias', shape: [model.head.classes] },
+    );
+  }
   return specs;
 }
 
@@ -164,13 +177,53 @@ function listDir(dir: string): Set<string> {
   return new Set(readdirSync(dir));
 }
 
+/** One --weights argument: a folder of raw float32 files, a .safetensors file or an .onnx file. */
+interface WeightSource {
+  /** Where `spec` is in this source (a file path, or `file:tensor`), or undefined. */
+  locate(spec: TensorSpec): string | undefined;
+  read(spec: TensorSpec): Float32Array;
+  /** True for a folder: locate() is then the tensor's own raw float32 file. */
+  readonly rawFiles: boolean;
+}
+
+function openSource(path: string, model: ModelSpec): WeightSource {
+  if (/\.safetensors$/i.test(path)) {
+    const st = openSafetensors(path);
+    const found = new Map<string, string | undefined>();
+    const at = (s: TensorSpec): string | undefined => {
+      if (!found.has(s.name)) found.set(s.name, findTensor(st, s, model));
+      return found.get(s.name);
+    };
+    return { locate: (s) => (at(s) ? `${path}:${at(s)}` : undefined), read: (s) => st.read(at(s)!), rawFiles: false };
+  }
+  if (/\.onnx$/i.test(path)) {
+    const w = importOnnx(path).weights;
+    const has = (s: TensorSpec): boolean => {
+      if (!w.has(s.name)) return false;
+      const t = w.get(s.name);
+      if (t.shape.join(',') !== s.shape.join(',')) {
+        throw new UserError(`${path}: ${s.name}`, `shape [${t.shape.join(', ')}] does not match [${s.shape.join(', ')}] of model ${model.name}`);
+      }
+      return true;
+    };
+    return { locate: (s) => (has(s) ? `${path}:${s.name}` : undefined), read: (s) => w.get(s.name).data, rawFiles: false };
+  }
+  const listing = listDir(path);
+  return {
+    locate: (s) => (listing.has(s.name + WEIGHT_FILE_SUFFIX) ? join(path, s.name + WEIGHT_FILE_SUFFIX) : undefined),
+    read: (s) => readFloat32File(join(path, s.name + WEIGHT_FILE_SUFFIX), s, tensorSize(s.shape)),
+    rawFiles: true,
+  };
+}
+
 function nameList(names: readonly string[], max = 6): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 /**
- * Load raw float32 weights from one or more folders. Folders overlay: for each tensor the first
- * folder holding `<name>.float32.bin` wins. A tensor found in no folder is an error unless
+ * Load weights from one or more folders of raw float32 files, .safetensors files (timm or
+ * vitforge names) or .onnx files. Sources overlay: for each tensor the first source holding it
+ * wins. A tensor found in no folder is an error unless
  * `fillMissing`, in which case it gets the seeded synthetic values (seed `opts.seed ?? 0`).
  * A folder holding none of the model's files is an error (almost always a wrong path or model).
  */
@@ -180,11 +233,12 @@ export function loadWeights(
 ): WeightSet {
   if (opts.dirs.length === 0) throw new UserError('weights', 'no weight folder given');
   const seed = opts.seed ?? 0;
-  const listings = opts.dirs.map(listDir);
+  const sources = opts.dirs.map((d) => openSource(d, model));
   const specs = tensorSpecs(model);
   opts.dirs.forEach((dir, i) => {
-    if (!specs.some((s) => listings[i]!.has(s.name + WEIGHT_FILE_SUFFIX))) {
-      throw new UserError('weights', `${dir} holds no weight file of model ${model.name} (expected names like ${specs[0]!.name}${WEIGHT_FILE_SUFFIX})`);
+    if (!specs.some((s) => sources[i]!.locate(s))) {
+      const like = statSync(dir).isDirectory() ? `${specs[0]!.name}${WEIGHT_FILE_SUFFIX}` : `${specs[0]!.name} or timm's patch_embed.proj.weight`;
+      throw new UserError('weights', `${dir} holds no weight file of model ${model.name} (expected names like ${like})`);
     }
   });
   const tensors = new Map<string, Tensor>();
@@ -192,13 +246,15 @@ export function loadWeights(
   const missing: string[] = [];
   for (const s of specs) {
     const size = tensorSize(s.shape);
-    const i = listings.findIndex((l) => l.has(s.name + WEIGHT_FILE_SUFFIX));
+    const i = sources.findIndex((src) => src.locate(s) !== undefined);
     if (i < 0) {
       missing.push(s.name);
       continue;
     }
-    const path = join(opts.dirs[i]!, s.name + WEIGHT_FILE_SUFFIX);
-    tensors.set(s.name, { name: s.name, shape: s.shape, data: readFloat32File(path, s, size), origin: 'file', path });
+    const data = sources[i]!.read(s);
+    if (data.length !== size) throw new UserError(sources[i]!.locate(s)!, `has ${data.length} values, expected ${size}`);
+    const where = sources[i]!.locate(s)!;
+    tensors.set(s.name, { name: s.name, shape: s.shape, data, origin: 'file', ...(sources[i]!.rawFiles ? { path: where } : { source: where }) });
     perDir[i]!++;
   }
   if (missing.length > 0 && !opts.fillMissing) {

@@ -1,6 +1,7 @@
 /**
  * The bit-accurate forward pass (docs/datapath.md): embedding, then per block LN → qkv (one LIN)
- * → ATTN → projection → residual, LN → dense MLP or MoE → residual. Tensors are fm raws in
+ * → ATTN → projection → residual, LN → dense MLP or MoE → residual; then, for models with a
+ * classifier head, final LN / pooling / head linear (headFixed). Tensors are fm raws in
  * Float64Array (tokens × width, row-major). Trace names and layouts are those of the float64
  * reference (src/kernels/forward.ts), with values = toDouble of the fixed-point raws.
  */
@@ -10,8 +11,8 @@ import type { DesignPoint } from '../../design/types.js';
 import type { TraceSink } from '../../kernels/forward.js';
 import type { BlockRouting, RoutingStats } from '../timing/report.js';
 import { attentionScratch, attentionUnit } from './attention.js';
-import { buildContext, type FixedContext } from './context.js';
-import { addQ } from './exact.js';
+import { buildContext, INV_D_TYPE, type FixedContext } from './context.js';
+import { addQ, mulQ } from './exact.js';
 import { layerNormUnit } from './layernorm.js';
 import { linearUnit, type LinearLayer } from './linear.js';
 import { moeUnit } from './moe.js';
@@ -34,6 +35,9 @@ export interface FixedForwardResult {
   readonly output: Float64Array;
   /** Tokens per expert of every MoE block that ran. */
   readonly routing: RoutingStats;
+  /** Logits (doubles of fm raws) when the model has a head and every block ran. */
+  readonly logits?: Float64Array;
+  readonly logitsRaw?: Float64Array;
 }
 
 export const ROUTING_SOURCE = 'functional simulator (fixed point)';
@@ -174,5 +178,54 @@ export function forwardFixed(design: DesignPoint, qw: QuantizedWeights, image: A
     x[i] = x[i]! + 0; // raws are integers: no −0 (it can come from a zero product of a negative)
     output[i] = x[i]! * s;
   }
-  return { outputRaw: x, output, routing: { source: ROUTING_SOURCE, blocks } };
+  const routing = { source: ROUTING_SOURCE, blocks };
+  if (!m.head || layers < m.depth) return { outputRaw: x, output, routing };
+  const logitsRaw = headFixed(ctx, qw, x, trace);
+  return { outputRaw: x, output, routing, logitsRaw, logits: logitsRaw.map((v) => v * s + 0) };
+}
+
+/**
+ * Pooling (docs/datapath.md, classifier head): token → row 0 of x as it is; mean → per feature the
+ * exact sum of the patch rows' fm raws times the constant 1/patches (INV_D_TYPE, like the LN's
+ * 1/D), one Q_fm.
+ */
+export function poolFixed(ctx: FixedContext, x: Float64Array, pooling: 'token' | 'mean'): Float64Array {
+  const D = ctx.model.dim;
+  if (pooling === 'token') return x.slice(0, D);
+  const { tokens, patches } = ctx.dims;
+  const fmT = ctx.T.fm;
+  const inv = fromDouble(1 / patches, INV_D_TYPE);
+  const out = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    let sum = 0; // ≤ tokens·2^(W−1) in magnitude: exact in a double for W ≤ 53 − log2(tokens)
+    for (let t = tokens - patches; t < tokens; t++) sum += x[t * D + d]!;
+    out[d] = mulQ(sum, fmT.F, inv, INV_D_TYPE.F, fmT);
+  }
+  return out;
+}
+
+/** Final LayerNorm (LN unit), pooling and head linear (linear unit) on the final stream x (fm raws). */
+export function headFixed(ctx: FixedContext, qw: QuantizedWeights, x: Float64Array, trace?: TraceSink): Float64Array {
+  const m = ctx.model;
+  const h = m.head!;
+  const D = m.dim;
+  const N = ctx.dims.tokens;
+  let v: Float64Array;
+  if (h.finalNorm === 'tokens') {
+    const n = new Float64Array(N * D);
+    layerNormUnit(ctx, x, N, qw.get('norm_weight'), qw.get('norm_bias'), n);
+    emit(trace, ctx, 'norm', n, N, D);
+    v = poolFixed(ctx, n, h.pooling);
+    emit(trace, ctx, 'pooled', v, 1, D);
+  } else {
+    const p = poolFixed(ctx, x, h.pooling);
+    emit(trace, ctx, 'pooled', p, 1, D);
+    v = new Float64Array(D);
+    layerNormUnit(ctx, p, 1, qw.get('norm_weight'), qw.get('norm_bias'), v);
+    emit(trace, ctx, 'norm', v, 1, D);
+  }
+  const logits = new Float64Array(h.classes);
+  linearUnit(ctx, layerOf(qw.get('head_weight'), qw.get('head_bias'), h.classes, D), v, ctx.T.fm.F, 1, false, logits);
+  emit(trace, ctx, 'logits', logits, 1, h.classes);
+  return logits;
 }

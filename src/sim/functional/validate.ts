@@ -5,7 +5,7 @@
  * ACCUMULATED up to that stage, as the hardware would see it.
  */
 import type { DesignPoint } from '../../design/types.js';
-import { forwardReference, type TraceSink } from '../../kernels/forward.js';
+import { classify, forwardReference, type TraceSink } from '../../kernels/forward.js';
 import type { WeightSet } from '../../model/weights.js';
 import { forwardFixed } from './forward.js';
 import { errorMetrics, routingAgreement, routingMatches, type ErrorMetrics } from './metrics.js';
@@ -75,6 +75,8 @@ export interface ValidationReport {
    * the L2 figures; this row shows the smooth quantisation error without it.
    */
   readonly endToEndConsistent: ErrorMetrics & { readonly tokens: number };
+  /** Logits of the classifier head (models with one, all blocks run); top1: same arg-max class. */
+  readonly logits?: ErrorMetrics & { readonly top1: boolean };
   readonly ablation?: readonly AblationRow[];
   readonly floatMs: number;
   readonly fixedMs: number;
@@ -110,9 +112,17 @@ function countBlocks(next: TraceSink, onBlock: ((pass: string) => void) | undefi
   };
 }
 
-function stageOf(name: string): { block: number; stage: string } {
+/** Block of a trace name: l{i}.* → i, the head's norm/pooled/logits → depth, x_embed → −1. */
+function stageOf(name: string, depth: number): { block: number; stage: string } {
   const m = /^l(\d+)\.(.+)$/.exec(name);
-  return m ? { block: Number(m[1]), stage: m[2]! } : { block: -1, stage: name };
+  if (m) return { block: Number(m[1]), stage: m[2]! };
+  return { block: name === 'x_embed' ? -1 : depth, stage: name };
+}
+
+function argmax(a: Float64Array): number {
+  let k = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! > a[k]!) k = i;
+  return k;
 }
 
 function top1Agreement(a: Int32Array, b: Int32Array, k: number): number {
@@ -139,6 +149,7 @@ export function validate(design: DesignPoint, weights: WeightSet, image: Float32
   const ref = new MemoryTrace();
   let t0 = performance.now();
   const refOut = forwardReference(model, weights, image, { layers, task, trace: countBlocks(ref, opts.onBlock, 'float64') });
+  const refLogits = model.head && layers === model.depth ? classify(model, weights, refOut, ref) : undefined;
   const floatMs = performance.now() - t0;
 
   const qw = quantizeWeights(design, weights);
@@ -151,7 +162,7 @@ export function validate(design: DesignPoint, weights: WeightSet, image: Float32
   for (const name of fix.names) {
     const r = ref.tensors.get(name);
     if (!r) continue;
-    stages.push({ name, ...stageOf(name), ...errorMetrics(r.data, fix.tensors.get(name)!.data) });
+    stages.push({ name, ...stageOf(name, model.depth), ...errorMetrics(r.data, fix.tensors.get(name)!.data) });
   }
   const routing: RoutingMetrics[] = [];
   const N = refOut.length / model.dim;
@@ -186,5 +197,8 @@ export function validate(design: DesignPoint, weights: WeightSet, image: Float32
     design: design.name, model: model.name, layers, task,
     provenance: weights.provenance, syntheticNames: weights.syntheticNames,
     stages, routing, endToEnd: errorMetrics(refOut, res.output), endToEndConsistent, ablation, floatMs, fixedMs,
+    ...(refLogits && res.logits
+      ? { logits: { ...errorMetrics(refLogits, res.logits), top1: argmax(refLogits) === argmax(res.logits) } }
+      : {}),
   };
 }

@@ -37,12 +37,16 @@ export interface QuantizedWeights {
  * The tensor class (hence fixed-point type) of a weight tensor, by name (docs/datapath.md):
  * linear/gate/expert matrices → linearWeight, qkv/projection biases → attnBias, MLP and expert
  * biases and the patch-embedding bias → bias, LayerNorm γ/β → norm, patch kernel → patchWeight,
- * positional embedding and class token → fm.
+ * positional embedding and class token → fm; the classifier head's final LayerNorm → norm, its
+ * matrix → linearWeight and bias → bias (it runs on the linear unit like fc1/fc2).
  */
 export function tensorClass(name: string): TensorClass {
   if (name === 'patch_embed_weight') return 'patchWeight';
   if (name === 'patch_embed_bias') return 'bias';
   if (name === 'pos_embed' || name === 'cls_token') return 'fm';
+  if (name === 'norm_weight' || name === 'norm_bias') return 'norm';
+  if (name === 'head_weight') return 'linearWeight';
+  if (name === 'head_bias') return 'bias';
   const m = /^l\d+_(.+)$/.exec(name);
   const s = m ? m[1]! : '';
   if (/^norm[12]_(weight|bias)$/.test(s)) return 'norm';
