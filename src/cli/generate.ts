@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { loadDesign } from '../design/load.js';
+import { UserError } from '../errors.js';
+import { getPart } from '../hw/parts.js';
+import { estimateResources } from '../hw/resources.js';
 import { resolveInputs } from '../model/inputs.js';
 import { generateProject } from '../hls/generate.js';
 import { addInputOptions, inputOptions, reportSynthetic, type InputFlags } from './options.js';
 
 interface GenerateFlags extends InputFlags {
-  design?: string; out?: string; csimHeaders?: boolean;
+  design?: string; out?: string; csimHeaders?: boolean; allowOverfit?: boolean;
 }
 
 export function registerGenerate(program: Command): void {
@@ -16,8 +19,16 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--out <dir>', 'output project folder, e.g. hls-out/NAME (replaced atomically)');
   addInputOptions(cmd)
     .option('--csim-headers', 'copy vitforge\'s C-simulation headers into the project (self-contained csim)')
+    .option('--allow-overfit', 'write the project even when the design does not fit its part')
     .action((f: GenerateFlags) => {
       const design = loadDesign(f.design);
+      // The resource model counts the plan the kernel renders: a design over budget would not place.
+      const res = estimateResources(design, getPart(design.part));
+      if (!res.fits && !f.allowOverfit) {
+        const v = res.violations[0]!.split(' ');
+        throw new UserError('part', `design ${design.name} does not fit ${design.part}: ${v[0]} needs ${v[1]}, the part has ${v[3]}` +
+          `${res.violations.length > 1 ? ` (and ${res.violations.slice(1).map((x) => x.split(' ')[0]).join(', ')})` : ''}; --allow-overfit writes it anyway`);
+      }
       const inputs = resolveInputs(design.model, inputOptions(f));
       reportSynthetic(inputs);
       const { weights, image, imagePath } = inputs;

@@ -9,6 +9,7 @@ import { registerModels } from './models.js';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 import { registerSimulate } from './simulate.js';
+import { registerPlan } from './plan.js';
 import { registerParts } from './parts.js';
 import { registerGenerate } from './generate.js';
 import { registerCsim } from './csim.js';
@@ -24,6 +25,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerRun,
   registerValidate,
   registerSimulate,
+  registerPlan,
   registerParts,
   registerGenerate,
   registerCsim,
