@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadDesign } from '../design/load.js';
 import { checkOutputFile, writeFileAtomic } from '../io/atomic.js';
 import { formatPlan, planJson } from '../plan/format.js';
+import { withTripBounds } from '../plan/index.js';
 import { scheduleImage } from '../sim/timing/index.js';
 import { loadRoutingFile } from '../sim/timing/routing.js';
 
@@ -19,6 +20,7 @@ export function registerPlan(program: Command): void {
       const design = loadDesign(f.design);
       if (f.json) checkOutputFile(f.json, '--json');
       const s = scheduleImage(design, f.routing ? loadRoutingFile(f.routing, design) : undefined);
+      withTripBounds(s.plan, design);
       if (f.json) writeFileAtomic(f.json, planJson(s.plan, s.calls, s.routingSource), '--json');
       if (!f.quiet) process.stdout.write(formatPlan(s.plan, s.calls, s.routingSource));
     });

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import type { DesignPoint, TensorClass } from '../design/types.js';
 import { getPart } from '../hw/parts.js';
 import { modelDims } from '../model/ir.js';
-import { lowerPlan, type LoweredPlan } from '../plan/index.js';
+import { lowerPlan, withTripBounds, type LoweredPlan } from '../plan/index.js';
 import { lcm } from '../plan/geometry.js';
 import {
   addShape, checkWidth, cppDouble, cppShape, cppType, exactDotShape, mulShape, type ApShape,
@@ -132,7 +132,7 @@ const ceilTo = (x: number, m: number): number => Math.ceil(x / m) * m;
 
 /** The plan the generator renders (the same one timing and resources read). */
 export function planForHls(design: DesignPoint): LoweredPlan {
-  return lowerPlan(design, { uram: getPart(design.part).uram > 0 });
+  return withTripBounds(lowerPlan(design, { uram: getPart(design.part).uram > 0 }), design);
 }
 
 /** The whole template context of one design point. */

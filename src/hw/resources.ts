@@ -23,8 +23,21 @@ export interface UnitResources {
   ff: number;
 }
 
-/** One pipelined math unit of the design's types (src/fixed/math/costs.ts). */
+const MATH_COST = new Map<string, { dsp: number; bram36: number; lut: number; ff: number }>();
+
+/** One pipelined math unit of the design's types (src/fixed/math/costs.ts), memoised by the types' spelling. */
 export function mathCost(design: DesignPoint, fn: MathFn): { dsp: number; bram36: number; lut: number; ff: number } {
+  const t = design.types;
+  const key = `${fn}:${JSON.stringify(fn === 'gelu' ? [t.fm, t.geluTable, design.gelu] : fn === 'rsqrt' ? [t.lnStat] : [t.fm, t.softmax])}`;
+  let c = MATH_COST.get(key);
+  if (!c) {
+    if (MATH_COST.size > 512) MATH_COST.clear();
+    MATH_COST.set(key, (c = mathUnitCostOf(design, fn)));
+  }
+  return c;
+}
+
+function mathUnitCostOf(design: DesignPoint, fn: MathFn): { dsp: number; bram36: number; lut: number; ff: number } {
   const t = design.types;
   switch (fn) {
     case 'exp': return mathUnitCost('exp', t.fm, t.softmax);

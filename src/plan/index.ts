@@ -5,7 +5,7 @@
  */
 import type { DesignPoint } from '../design/types.js';
 import { uniformQueueLengths } from './queues.js';
-import { imageSchedule, type QueueLengths, type ScheduleContext } from './calls.js';
+import { blockedSchedule, imageSchedule, type BlockedSchedule, type QueueLengths, type ScheduleContext } from './calls.js';
 import { fmRegions, geometry, type FmRegions, type Geometry } from './geometry.js';
 import type { BundleSpec, LoopSpec, Plan, UnitCall, UnitSpec } from './types.js';
 import { buildUnits } from './units.js';
@@ -13,7 +13,7 @@ import { LATENCY } from './latency.js';
 
 export type { Plan, UnitCall, UnitSpec, LoopSpec, BufferSpec, UnitId, BundleId, LoopTrips, MulSite } from './types.js';
 export type { Geometry, FmRegions } from './geometry.js';
-export type { QueueLengths } from './calls.js';
+export type { BlockedSchedule, QueueLengths } from './calls.js';
 
 export const BUNDLES: readonly BundleSpec[] = [
   { id: 'gmem_w', direction: 'read', holds: 'linear and patch-embedding weights (packed tiles)' },
@@ -29,6 +29,8 @@ export interface LoweredPlan extends Plan {
   readonly byId: ReadonlyMap<string, LoopSpec>;
   /** The calls of one image for the given queue lengths. */
   schedule(queues: QueueLengths): UnitCall[];
+  /** The same, grouped by block (equal signatures: equal calls), for fast evaluation. */
+  scheduleBlocks(queues: QueueLengths): BlockedSchedule;
 }
 
 export interface PlanOptions {
@@ -62,17 +64,35 @@ export function lowerPlan(design: DesignPoint, opts: PlanOptions): LoweredPlan {
   units.push(kernelUnit(n, g.experts > 0));
   const loops = units.flatMap((u) => u.loops);
   const byId = new Map(loops.map((l) => [l.id, l]));
-  const ctx: ScheduleContext = { d: design, g, byId };
+  const ctx: ScheduleContext = { d: design, g, byId, calls: new Map(), blocks: new Map(), index: new Map() };
   const schedule = (queues: QueueLengths): UnitCall[] => imageSchedule(ctx, queues);
-  // LOOP_TRIPCOUNT bounds: over the uniform routing and the most uneven one (all tokens on the
-  // first top-k experts), so the bounds do not depend on one image's routing.
+  const scheduleBlocks = (queues: QueueLengths): BlockedSchedule => blockedSchedule(ctx, queues);
+  const plan: LoweredPlan = {
+    design: design.name, clockMHz: design.clockMHz, axiBits: design.axiBits, units, loops, bundles: BUNDLES,
+    constants: {}, geometry: g, regions: fmRegions(g), byId, schedule, scheduleBlocks,
+  };
+  per.set(opts.uram, plan);
+  return plan;
+}
+
+const BOUNDED = new WeakSet<LoweredPlan>();
+
+/**
+ * Fill every loop's `tripMin..tripMax` (the LOOP_TRIPCOUNT bounds the templates print) over the
+ * uniform routing and the most uneven one (all tokens on the first top-k experts), so that the
+ * bounds do not depend on one image's routing. Only the generator and `vitforge plan` need them.
+ */
+export function withTripBounds(plan: LoweredPlan, design: DesignPoint): LoweredPlan {
+  if (BOUNDED.has(plan)) return plan;
+  const g = plan.geometry;
   const T = g.dims.tokens;
   const skewed = Array.from({ length: g.experts }, (_, e) => (e < g.topK ? T : 0));
+  const loops = plan.loops as LoopSpec[];
   for (const l of loops) {
     l.tripMin = Infinity;
     l.tripMax = 0;
   }
-  for (const calls of [schedule(uniformQueueLengths(design)), schedule(() => skewed)]) {
+  for (const calls of [plan.schedule(uniformQueueLengths(design)), plan.schedule(() => skewed)]) {
     for (const call of calls) {
       for (const t of call.trips) {
         const l = loops[t.loop]!;
@@ -84,11 +104,7 @@ export function lowerPlan(design: DesignPoint, opts: PlanOptions): LoweredPlan {
   }
   for (const l of loops) if (l.tripMin === Infinity) l.tripMin = 0;
   // A queue can hold a single token: the expert loops' lower bound is 1 row.
-  for (const id of ['linear.gather_rows', 'linear.scatter_rows']) if (byId.has(id)) byId.get(id)!.tripMin = 1;
-  const plan: LoweredPlan = {
-    design: design.name, clockMHz: design.clockMHz, axiBits: design.axiBits, units, loops, bundles: BUNDLES,
-    constants: {}, geometry: g, regions: fmRegions(g), byId, schedule,
-  };
-  per.set(opts.uram, plan);
+  for (const id of ['linear.gather_rows', 'linear.scatter_rows']) if (plan.byId.has(id)) (plan.byId.get(id) as LoopSpec).tripMin = 1;
+  BOUNDED.add(plan);
   return plan;
 }

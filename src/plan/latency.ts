@@ -30,7 +30,8 @@ export interface MathLatency {
   readonly gelu: number;
 }
 
-const MATH_LAT = new WeakMap<DesignTypes, MathLatency>();
+// Keyed by the types' spelling: every DSE point parses its own (equal) type objects.
+const MATH_LAT = new Map<string, MathLatency>();
 
 /** The GELU table's shape for `mathUnitCost`. */
 export function geluOptions(d: DesignPoint): { tableEntries: number; tableType: DesignTypes['geluTable']; stepLog2Inv: number } {
@@ -39,7 +40,9 @@ export function geluOptions(d: DesignPoint): { tableEntries: number; tableType: 
 
 /** Latencies of the EXP (fm → softmax), RECIP (softmax), RSQRT (lnStat) and GELU (fm) units. */
 export function mathLatency(d: DesignPoint): MathLatency {
-  let l = MATH_LAT.get(d.types);
+  const t0 = d.types;
+  const key = `${JSON.stringify([t0.fm, t0.softmax, t0.lnStat, t0.geluTable])}:${d.gelu.step}:${d.gelu.range}`;
+  let l = MATH_LAT.get(key);
   if (!l) {
     const t = d.types;
     l = {
@@ -48,7 +51,8 @@ export function mathLatency(d: DesignPoint): MathLatency {
       rsqrt: mathUnitCost('rsqrt', t.lnStat, t.lnStat).latency,
       gelu: mathUnitCost('gelu', t.fm, t.fm, geluOptions(d)).latency,
     };
-    MATH_LAT.set(d.types, l);
+    if (MATH_LAT.size > 256) MATH_LAT.clear();
+    MATH_LAT.set(key, l);
   }
   return l;
 }

@@ -41,7 +41,10 @@ class UnitBuilder {
   }
 
   buffer(b: Omit<BufferSpec, 'unit' | 'id'>): void {
-    this.buffers.push({ ...b, unit: this.unit, id: `${this.unit}.${b.name}` });
+    this.buffers.push({
+      id: `${this.unit}.${b.name}`, unit: this.unit, name: b.name, elemBits: b.elemBits, shape: b.shape, banks: b.banks,
+      partition: b.partition, storage: b.storage, copies: b.copies, doc: b.doc,
+    });
   }
 }
 

@@ -18,13 +18,16 @@ import { callCost } from './plan-cost.js';
 export type { PerformanceReport, RoutingStats } from './report.js';
 
 /** Operations per block (index 0 = patch embedding, then blocks 0..L−1): 2 per MAC + 1 per element-wise result. */
-const OPS_CACHE = new WeakMap<ModelSpec, Float64Array>();
+// Keyed by the model's content: every DSE point resolves its own (equal) model object.
+const OPS_CACHE = new Map<string, Float64Array>();
 function opsPerBlock(model: ModelSpec): Float64Array {
-  let ops = OPS_CACHE.get(model);
+  const key = JSON.stringify(model);
+  let ops = OPS_CACHE.get(key);
   if (!ops) {
     ops = new Float64Array(model.depth + 1);
-    for (const o of lowerModel(model)) ops[o.block + 1]! += 2 * o.macs + o.elementOps;
-    OPS_CACHE.set(model, ops);
+    for (const o of lowerModel(model)) if (o.block < model.depth) ops[o.block + 1]! += 2 * o.macs + o.elementOps;
+    if (OPS_CACHE.size > 64) OPS_CACHE.clear();
+    OPS_CACHE.set(key, ops);
   }
   return ops;
 }
@@ -53,7 +56,7 @@ export function scheduleImage(design: DesignPoint, routing?: RoutingStats): Sche
   return { plan, mem: memoryModel(design, getPart(design.part), plan.bundles.length), calls: plan.schedule((l) => route.counts(l)), routingSource: route.source };
 }
 
-interface StageAcc { block: number; stage: string; unit: string; cycles: number; compute: number; memory: number; bytes: number; macs: number; mult: number }
+interface StageAcc { block: number; stage: string; unit: string; cycles: number; compute: number; memory: number; bytes: number; macs: number; mult: number; busy?: number }
 
 /** Multipliers of a unit (for utilisation): the largest per-iteration product count of its loops. */
 function unitMultipliers(plan: LoweredPlan): Map<string, number> {
@@ -66,25 +69,48 @@ export function evaluatePerformance(design: DesignPoint, routing?: RoutingStats)
   const part = getPart(design.part);
   const m = design.model;
   const hz = design.clockMHz * 1e6;
-  const { plan, mem, calls, routingSource } = scheduleImage(design, routing);
+  const plan = planOf(design);
+  const route = resolveRouting(design, routing);
+  const mem = memoryModel(design, part, plan.bundles.length);
+  const routingSource = route.source;
   const mult = unitMultipliers(plan);
 
   // Stages: consecutive calls of one block with the same stage name are one reported stage.
-  const stages: StageAcc[] = [];
+  // Blocks with equal signatures make equal calls: their stages are costed once.
+  const sched = plan.scheduleBlocks((l) => route.counts(l));
   const busy: Record<string, number> = {};
-  for (const call of calls) {
-    const c = callCost(plan, mem, call);
-    const last = stages[stages.length - 1];
-    const s = last && last.block === call.block && last.stage === call.stage
-      ? last
-      : (stages.push({ block: call.block, stage: call.stage, unit: call.unit, cycles: 0, compute: 0, memory: 0, bytes: 0, macs: 0, mult: mult.get(call.unit) ?? 0 }), stages[stages.length - 1]!);
-    s.cycles += c.cycles;
-    s.compute += c.computeCycles;
-    s.memory += c.memoryCycles;
-    s.bytes += c.bytes;
-    s.macs += call.macs;
-    busy[call.unit] = (busy[call.unit] ?? 0) + Math.min(c.cycles, c.computeCycles);
+  const stagesOf = (calls: readonly UnitCall[]): StageAcc[] => {
+    const out: StageAcc[] = [];
+    for (const call of calls) {
+      const c = callCost(plan, mem, call);
+      const last = out[out.length - 1];
+      const s = last && last.stage === call.stage
+        ? last
+        : (out.push({ block: call.block, stage: call.stage, unit: call.unit, cycles: 0, compute: 0, memory: 0, bytes: 0, macs: 0, mult: mult.get(call.unit) ?? 0 }), out[out.length - 1]!);
+      s.cycles += c.cycles;
+      s.compute += c.computeCycles;
+      s.memory += c.memoryCycles;
+      s.bytes += c.bytes;
+      s.macs += call.macs;
+      s.busy = (s.busy ?? 0) + Math.min(c.cycles, c.computeCycles);
+    }
+    return out;
+  };
+  const stages: StageAcc[] = [];
+  const bySignature = new Map<string, StageAcc[]>();
+  const emit = (list: readonly StageAcc[], block: number): void => {
+    for (const s of list) {
+      stages.push({ ...s, block });
+      busy[s.unit] = (busy[s.unit] ?? 0) + (s.busy ?? 0);
+    }
+  };
+  emit(stagesOf(sched.prologue), -1);
+  for (const b of sched.blocks) {
+    let list = bySignature.get(b.signature);
+    if (!list) bySignature.set(b.signature, (list = stagesOf(b.calls)));
+    emit(list, b.block);
   }
+  emit(stagesOf(sched.epilogue), -1);
   const stageResults: StageResult[] = stages.map((s) => {
     const seconds = s.cycles / hz;
     return {
