@@ -18,7 +18,9 @@ import { parseFixedType } from '../src/fixed/type.js';
 import { m3vitDirs } from '../src/model/shared.js';
 import { lowerModel, totalMacs } from '../src/model/ops.js';
 import { presetModel } from '../src/model/presets.js';
-import { evaluatePerformance } from '../src/sim/timing/index.js';
+import { evaluatePerformance, planOf } from '../src/sim/timing/index.js';
+import { resolveInputs } from '../src/model/inputs.js';
+import { forwardFixed, quantizeWeights } from '../src/sim/functional/index.js';
 
 export interface Figure {
   /** The value as quoted, or undefined when its inputs are absent here (e.g. no real weights). */
@@ -85,7 +87,52 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   'edge-moe-attention-dsp': { source: 'resource model', compute: () => thousands(unit('attention').dsp) },
   'edge-moe-patch-dsp': { source: 'resource model', compute: () => thousands(unit('patch-embed').dsp) },
   'edge-moe-patch-bram36': { source: 'resource model', compute: () => thousands(unit('patch-embed').bram36) },
+  'edge-moe-latency-error': { source: 'timing model vs 34.64 ms measured', compute: () => signedPct(edgeMoe().latencyMs / 34.64 - 1) },
+  'edge-moe-cycles': { source: 'timing model, Edge-MoE point', compute: () => thousands(edgeMoe().cycles) },
+  'edge-moe-attention-share': { source: 'timing model, Edge-MoE point', compute: () => pct1(shareOf((s) => s.unit === 'attention')) },
+  'edge-moe-linear-share': { source: 'timing model, Edge-MoE point', compute: () => pct1(shareOf((s) => s.unit === 'linear' || s.unit === 'moe-router')) },
+  'edge-moe-latency-sim-ms': { source: 'timing model with the functional simulator\'s routing of the real image', compute: () => simRouted()?.latencyMs.toFixed(1) },
+  'edge-moe-latency-sim-error': { source: 'timing model with simulated routing vs 34.64 ms', compute: () => { const r = simRouted(); return r ? signedPct(r.latencyMs / 34.64 - 1) : undefined; } },
+  'edge-moe-stage-table': { source: 'timing model, Edge-MoE point, stages summed over blocks', compute: () => stageTable() },
+  'edge-moe-plan-loops': { source: 'the plan of the Edge-MoE point', compute: () => String(planOf(loadDesign()).loops.length) },
 };
+
+/** Markdown table of the stages summed over the blocks (what `vitforge simulate` prints). */
+function stageTable(): string {
+  const r = edgeMoe();
+  const by = new Map<string, { cycles: number; memory: number; compute: number; unit: string }>();
+  for (const s of r.stages) {
+    const e = by.get(s.stage) ?? { cycles: 0, memory: 0, compute: 0, unit: s.unit };
+    e.cycles += s.cycles;
+    e.memory += s.memoryCycles;
+    e.compute += s.computeCycles;
+    by.set(s.stage, e);
+  }
+  const rows = [...by].map(([stage, e]) =>
+    `| ${stage} | ${e.unit} | ${(e.cycles / (r.clockMHz * 1e3)).toFixed(2)} | ${pct1(e.cycles / r.cycles)} | ${e.memory > e.compute ? 'memory' : 'compute'} |`);
+  return `\n${['| stage | unit | ms | share | bound |', '|---|---|---|---|---|', ...rows].join('\n')}\n`;
+}
+
+function signedPct(v: number): string {
+  return `${v < 0 ? '−' : '+'}${Math.abs(v * 100).toFixed(1)} %`;
+}
+
+function shareOf(pred: (s: { unit: string }) => boolean): number {
+  const r = edgeMoe();
+  return r.stages.filter(pred).reduce((a, s) => a + s.cycles, 0) / r.cycles;
+}
+
+let simCache: { v: ReturnType<typeof evaluatePerformance> | undefined } | undefined;
+/** The Edge-MoE point with the MoE routing the functional simulator computes on the real image. */
+function simRouted(): ReturnType<typeof evaluatePerformance> | undefined {
+  if (simCache) return simCache.v;
+  const dirs = m3vitDirs();
+  if (!dirs) return (simCache = { v: undefined }).v;
+  const design = loadDesign();
+  const inputs = resolveInputs(design.model, { weights: dirs });
+  const { routing } = forwardFixed(design, quantizeWeights(design, inputs.weights), inputs.image);
+  return (simCache = { v: evaluatePerformance(design, routing) }).v;
+}
 
 /** Touch `getPart` so a part rename fails here too (the resource figures are ZCU102 shares). */
 void getPart('zcu102');
