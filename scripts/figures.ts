@@ -15,7 +15,8 @@ import { float64LeBytes } from '../src/kernels/trace-writer.js';
 import { runReference } from '../src/kernels/reference-run.js';
 import { mathUnitCost } from '../src/fixed/math/costs.js';
 import { parseFixedType } from '../src/fixed/type.js';
-import { m3vitDirs } from '../src/model/shared.js';
+import { join } from 'node:path';
+import { m3vitDirs, projectRoot } from '../src/model/shared.js';
 import { lowerModel, totalMacs } from '../src/model/ops.js';
 import { presetModel } from '../src/model/presets.js';
 import { evaluatePerformance, planOf } from '../src/sim/timing/index.js';
@@ -94,6 +95,14 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   'edge-moe-latency-sim-ms': { source: 'timing model with the functional simulator\'s routing of the real image', compute: () => simRouted()?.latencyMs.toFixed(1) },
   'edge-moe-latency-sim-error': { source: 'timing model with simulated routing vs 34.64 ms', compute: () => { const r = simRouted(); return r ? signedPct(r.latencyMs / 34.64 - 1) : undefined; } },
   'edge-moe-stage-table': { source: 'timing model, Edge-MoE point, stages summed over blocks', compute: () => stageTable() },
+  'edge-moe-dsp': { source: 'resource model, Edge-MoE point', compute: () => thousands(edgeMoe().resources.dsp) },
+  'dse-best-latency-ms': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => dseBest().latencyMs.toFixed(2) },
+  'dse-best-dsp': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => thousands(dseBest().resources.dsp) },
+  'dse-best-bram36': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => thousands(dseBest().resources.bram36) },
+  'dse-best-power-w': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => dseBest().power.totalW.toFixed(1) },
+  'dse-best-speedup': { source: 'timing model, Edge-MoE point vs sims/dse-best-zcu102-300.yaml', compute: () => `${(edgeMoe().latencyMs / dseBest().latencyMs).toFixed(2)}×` },
+  'dse-best-tiles': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => { const d = loadDesign(DSE_BEST); return `${d.linear.tileIn} × ${d.linear.tileOut}`; } },
+  'dse-best-attention': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => { const d = loadDesign(DSE_BEST); return `${d.attention.parallel} × ${d.attention.dotTile}`; } },
   'edge-moe-plan-loops': { source: 'the plan of the Edge-MoE point', compute: () => String(planOf(loadDesign()).loops.length) },
 };
 
@@ -112,6 +121,10 @@ function stageTable(): string {
     `| ${stage} | ${e.unit} | ${(e.cycles / (r.clockMHz * 1e3)).toFixed(2)} | ${pct1(e.cycles / r.cycles)} | ${e.memory > e.compute ? 'memory' : 'compute'} |`);
   return `\n${['| stage | unit | ms | share | bound |', '|---|---|---|---|---|', ...rows].join('\n')}\n`;
 }
+
+const DSE_BEST = join(projectRoot(), 'sims', 'dse-best-zcu102-300.yaml');
+let dseCache: ReturnType<typeof evaluatePerformance> | undefined;
+const dseBest = (): ReturnType<typeof evaluatePerformance> => (dseCache ??= evaluatePerformance(loadDesign(DSE_BEST)));
 
 function signedPct(v: number): string {
   return `${v < 0 ? '−' : '+'}${Math.abs(v * 100).toFixed(1)} %`;

@@ -54,8 +54,21 @@ export function isPreset(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(PRESETS, name);
 }
 
+const MADE = new Map<string, ModelSpec>();
+
+/** A preset model; the same (frozen) object for the same name, so per-model caches hit across designs. */
 export function presetModel(name: string, field = 'model'): ModelSpec {
   const make = PRESETS[name];
   if (!make) throw new UserError(field, `unknown model preset '${name}'`, PRESET_NAMES.join(', ') + ', or a .yaml/.json/.onnx model file');
-  return make();
+  let m = MADE.get(name);
+  if (!m) MADE.set(name, (m = deepFreeze(make())));
+  return m;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o as object)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
 }

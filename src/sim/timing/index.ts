@@ -18,16 +18,14 @@ import { callCost } from './plan-cost.js';
 export type { PerformanceReport, RoutingStats } from './report.js';
 
 /** Operations per block (index 0 = patch embedding, then blocks 0..L−1): 2 per MAC + 1 per element-wise result. */
-// Keyed by the model's content: every DSE point resolves its own (equal) model object.
-const OPS_CACHE = new Map<string, Float64Array>();
+// Presets are shared objects (presetModel); model files give a new object per design.
+const OPS_CACHE = new WeakMap<ModelSpec, Float64Array>();
 function opsPerBlock(model: ModelSpec): Float64Array {
-  const key = JSON.stringify(model);
-  let ops = OPS_CACHE.get(key);
+  let ops = OPS_CACHE.get(model);
   if (!ops) {
     ops = new Float64Array(model.depth + 1);
     for (const o of lowerModel(model)) if (o.block < model.depth) ops[o.block + 1]! += 2 * o.macs + o.elementOps;
-    if (OPS_CACHE.size > 64) OPS_CACHE.clear();
-    OPS_CACHE.set(key, ops);
+    OPS_CACHE.set(model, ops);
   }
   return ops;
 }
