@@ -5,23 +5,22 @@ import { getPart } from '../hw/parts.js';
 import { estimateResources } from '../hw/resources.js';
 import { resolveInputs } from '../model/inputs.js';
 import { generateProject } from '../hls/generate.js';
-import { addInputOptions, inputOptions, reportSynthetic, type InputFlags } from './options.js';
+import { addDesignOptions, addInputOptions, inputOptions, reportSynthetic, type DesignFlags, type InputFlags } from './options.js';
 
-interface GenerateFlags extends InputFlags {
-  design?: string; out?: string; csimHeaders?: boolean; allowOverfit?: boolean;
+interface GenerateFlags extends InputFlags, DesignFlags {
+  out?: string; csimHeaders?: boolean; allowOverfit?: boolean;
 }
 
 export function registerGenerate(program: Command): void {
   const cmd = program
     .command('generate')
     .description('write the Vitis HLS project of a design point (kernel, testbench with golden output, run_hls.tcl, Makefile)')
-    .option('--design <file>', 'design point (default: the built-in Edge-MoE point)')
     .requiredOption('--out <dir>', 'output project folder, e.g. hls-out/NAME (replaced atomically)');
-  addInputOptions(cmd)
+  addInputOptions(addDesignOptions(cmd))
     .option('--csim-headers', 'copy vitforge\'s C-simulation headers into the project (self-contained csim)')
     .option('--allow-overfit', 'write the project even when the design does not fit its part')
     .action((f: GenerateFlags) => {
-      const design = loadDesign(f.design);
+      const design = loadDesign(f.design, f);
       // The resource model counts the plan the kernel renders: a design over budget would not place.
       const res = estimateResources(design, getPart(design.part));
       if (!res.fits && !f.allowOverfit) {

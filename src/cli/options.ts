@@ -69,3 +69,19 @@ export function reportSynthetic(inputs: ModelInputs): void {
   const note = syntheticNote(inputs);
   if (note) process.stderr.write(`vitforge: note: ${note}\n`);
 }
+
+export interface DesignFlags {
+  design?: string;
+  model?: string;
+  part?: string;
+  set: string[];
+}
+
+/** --design, --model, --part, --set PATH=VALUE (repeatable): the design a command works on. */
+export function addDesignOptions(cmd: Command): Command {
+  return cmd
+    .option('--design <file>', 'design file (default: the built-in Edge-MoE ZCU102 point)')
+    .option('--model <name|file>', 'model preset or model file instead of the design\'s')
+    .option('--part <id|file>', 'part id or part file instead of the design\'s')
+    .option('--set <path=value>', 'change one design field, e.g. clockMHz=250 or linear.tileOut=32 (repeatable; validated like the file)', collect, []);
+}

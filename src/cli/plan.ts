@@ -5,19 +5,19 @@ import { formatPlan, planJson } from '../plan/format.js';
 import { withTripBounds } from '../plan/index.js';
 import { scheduleImage } from '../sim/timing/index.js';
 import { loadRoutingFile } from '../sim/timing/routing.js';
+import { addDesignOptions, type DesignFlags } from './options.js';
 
-interface PlanFlags { design?: string; json?: string; routing?: string; quiet?: boolean }
+interface PlanFlags extends DesignFlags { json?: string; routing?: string; quiet?: boolean }
 
 export function registerPlan(program: Command): void {
-  program
-    .command('plan')
+  addDesignOptions(program
+    .command('plan'))
     .description('print the microarchitecture plan of a design point: units, loops, buffers, AXI bundles, schedule')
-    .option('--design <file>', 'design file (default: the built-in Edge-MoE ZCU102 point)')
     .option('--json <file>', 'also write the plan (with the per-loop totals of one image) as JSON')
     .option('--routing <file>', 'MoE routing {"source", "blocks": [{"block", "counts": [...]}]} for the schedule')
     .option('--quiet', 'print nothing (with --json)')
     .action((f: PlanFlags) => {
-      const design = loadDesign(f.design);
+      const design = loadDesign(f.design, f);
       if (f.json) checkOutputFile(f.json, '--json');
       const s = scheduleImage(design, f.routing ? loadRoutingFile(f.routing, design) : undefined);
       withTripBounds(s.plan, design);

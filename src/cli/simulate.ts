@@ -9,10 +9,9 @@ import { evaluatePerformance } from '../sim/timing/index.js';
 import { formatReport } from '../sim/timing/format.js';
 import type { RoutingStats } from '../sim/timing/report.js';
 import { loadRoutingFile } from '../sim/timing/routing.js';
-import { addInputOptions, inputOptions, reportSynthetic, type InputFlags } from './options.js';
+import { addDesignOptions, addInputOptions, inputOptions, reportSynthetic, type DesignFlags, type InputFlags } from './options.js';
 
-interface SimulateFlags extends InputFlags {
-  design?: string;
+interface SimulateFlags extends InputFlags, DesignFlags {
   json?: string;
   routing?: string;
   detail?: boolean;
@@ -36,13 +35,12 @@ export function registerSimulate(program: Command): void {
   const cmd = program
     .command('simulate')
     .description('cycle/resource/power model of one design point for one image')
-    .option('--design <file>', 'design file (default: the built-in Edge-MoE ZCU102 point)')
     .option('--json <file>', 'also write the whole report as JSON')
     .option('--routing <file>', 'MoE routing {"source", "blocks": [{"block", "counts": [...]}]} (overrides --weights)')
     .option('--detail', 'also print every stage of every block');
-  addInputOptions(cmd)
+  addInputOptions(addDesignOptions(cmd))
     .action((f: SimulateFlags) => {
-      const design = loadDesign(f.design);
+      const design = loadDesign(f.design, f);
       if (f.json) checkOutputFile(f.json, '--json');
       const report = evaluatePerformance(design, routingFor(design, f));
       if (f.json) writeFileAtomic(f.json, JSON.stringify(report, null, 2) + '\n', '--json');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runValidation } from '../sim/functional/validate-run.js';
 import type { ErrorMetrics, ValidationReport } from '../sim/functional/validate.js';
 import { Progress } from '../io/progress.js';
-import { addInputOptions, inputOptions, intOption, reportSynthetic, type InputFlags } from './options.js';
+import { addDesignOptions, addInputOptions, inputOptions, intOption, reportSynthetic, type DesignFlags, type InputFlags } from './options.js';
 
 const num = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toExponential(digits - 1) : String(v));
 const db = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : 'inf');
@@ -45,16 +45,15 @@ export function formatValidation(r: ValidationReport, image: string, timing = tr
   return out.join('\n') + '\n';
 }
 
-interface Flags extends InputFlags {
-  design?: string; layers?: string; json?: string; ablate?: boolean; trace?: string; progress?: boolean;
+interface Flags extends InputFlags, DesignFlags {
+  layers?: string; json?: string; ablate?: boolean; trace?: string; progress?: boolean;
 }
 
 export function registerValidate(program: Command): void {
   const cmd = program
     .command('validate')
-    .description('compare the bit-accurate fixed-point datapath with the float64 reference, per block and stage')
-    .option('--design <file>', 'design point (default: the built-in Edge-MoE point)');
-  addInputOptions(cmd)
+    .description('compare the bit-accurate fixed-point datapath with the float64 reference, per block and stage');
+  addInputOptions(addDesignOptions(cmd))
     .option('--layers <k>', 'run only the first k blocks')
     .option('--json <file>', 'also write the full report as JSON')
     .option('--ablate', 'add end-to-end rows with each approximation (exp, recip, rsqrt, GELU) replaced by the exact function')
@@ -70,7 +69,7 @@ export function registerValidate(program: Command): void {
       let run;
       try {
         run = runValidation({
-          ...inputOptions(f), design: f.design, layers: intOption('layers', f.layers), json: f.json,
+          ...inputOptions(f), design: f.design, overrides: f, layers: intOption('layers', f.layers), json: f.json,
           ablate: f.ablate, trace: f.trace, onProgress,
         });
       } finally {

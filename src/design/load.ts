@@ -3,7 +3,7 @@
  * validation. Every rejection is a UserError naming the field and the allowed values.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { stringify as toYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import { formatFixedType, parseFixedType } from '../fixed/type.js';
 import { modelDims } from '../model/ir.js';
@@ -165,11 +165,56 @@ function parseRouting(
   throw new UserError('moe.routing', `invalid value ${JSON.stringify(v)}`, 'simulate, uniform, { histogram: [...] }');
 }
 
-/** Load and validate a design file; the built-in Edge-MoE point when `path` is undefined. */
-export function loadDesign(path?: string): DesignPoint {
-  if (path === undefined) return designFromObject({});
-  const raw = readStructuredFile(path, 'design');
-  return designFromObject(raw, dirname(resolve(path)));
+/** Command-line changes to a design: `--model`, `--part` and `--set PATH=VALUE` (applied in order). */
+export interface DesignOverrides {
+  readonly model?: string;
+  readonly part?: string;
+  /** `path=value` pairs; the value is read as YAML (`250` a number, `pingpong` a string). */
+  readonly set?: readonly string[];
+}
+
+/** Set `path` (dotted) in a plain object, creating the mappings on the way. */
+export function setDotted(o: Obj, path: string, v: unknown): void {
+  const keys = path.split('.');
+  let cur = o;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
+    cur = cur[k] as Obj;
+  }
+  cur[keys[keys.length - 1]!] = v;
+}
+
+/**
+ * Load and validate a design file (the built-in Edge-MoE point when `path` is undefined) with
+ * command-line overrides applied before validation, so an override is checked exactly like the
+ * file (and names the same field path in its error).
+ */
+export function loadDesign(path?: string, overrides: DesignOverrides = {}): DesignPoint {
+  const raw = path === undefined ? {} : readStructuredFile(path, 'design');
+  const baseDir = path === undefined ? process.cwd() : dirname(resolve(path));
+  const hasOverrides = overrides.model !== undefined || overrides.part !== undefined || (overrides.set?.length ?? 0) > 0;
+  if (!hasOverrides) return designFromObject(raw, baseDir);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return designFromObject(raw, baseDir);
+  const o = structuredClone(raw) as Obj;
+  // A model or part file named on the command line is relative to the working directory.
+  const fromCwd = (ref: string): string => (/\.(ya?ml|json|onnx)$/i.test(ref) && !isAbsolute(ref) ? resolve(ref) : ref);
+  if (overrides.model !== undefined) o.model = fromCwd(overrides.model);
+  if (overrides.part !== undefined) o.part = fromCwd(overrides.part);
+  for (const kv of overrides.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UserError('--set', `'${kv}' is not PATH=VALUE`, 'e.g. clockMHz=250, linear.tileOut=32, types.fm=ap_fixed<24,8>');
+    const path = kv.slice(0, eq).trim();
+    const text = kv.slice(eq + 1);
+    let value: unknown;
+    try {
+      value = parseYaml(text);
+    } catch {
+      value = text;
+    }
+    setDotted(o, path, value === null ? text : value);
+  }
+  return designFromObject(o, baseDir);
 }
 
 /** Plain object form (what a design file holds); `designFromObject(designToObject(d))` equals d. */

@@ -58,17 +58,8 @@ export function getPath(o: Obj, path: string): unknown {
   return cur;
 }
 
-export function setPath(o: Obj, path: string, v: unknown): void {
-  const keys = path.split('.');
-  let cur = o;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i]!;
-    const next = cur[k];
-    if (next === null || typeof next !== 'object') cur[k] = {};
-    cur = cur[k] as Obj;
-  }
-  cur[keys[keys.length - 1]!] = v;
-}
+export { setDotted as setPath } from '../design/load.js';
+import { setDotted as setPath } from '../design/load.js';
 
 function divisorsOf(n: number): number[] {
   const out: number[] = [];

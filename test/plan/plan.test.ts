@@ -108,3 +108,23 @@ describe('vitforge plan and generate --allow-overfit', () => {
     expect(existsSync(join(out, 'src/vitforge_kernel.cpp'))).toBe(true);
   });
 });
+
+describe('design overrides on the command line', () => {
+  it('--set PATH=VALUE, --model and --part change the design and are validated like the file', async () => {
+    const r = await runCli('plan', '--set', 'attention.parallel=8', '--set', 'clockMHz=250', '--quiet', '--json', join(tmp, 'p8.json'));
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(tmp, 'p8.json'), 'utf8')) as { clockMHz: number; units: { loops: { id: string; ii: number | null }[] }[] };
+    expect(plan.clockMHz).toBe(250);
+    // 8 interleaved rows: the 3-cycle running-sum recurrence allows II 1.
+    expect(plan.units.flatMap((u) => u.loops).find((l) => l.id === 'attention.softmax')!.ii).toBe(1);
+    const bad = await runCli('simulate', '--set', 'linear.tileOut=abc');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^vitforge: error: linear\.tileOut: must be an integer/m);
+    const malformed = await runCli('simulate', '--set', 'clockMHz');
+    expect(malformed.err).toMatch(/^vitforge: error: --set: 'clockMHz' is not PATH=VALUE/m);
+    const other = await runCli('simulate', '--model', 'deit-t', '--part', 'kv260', '--set', 'clockMHz=250');
+    expect(other.code).toBe(0);
+    expect(other.out).toMatch(/^design\s+edge-moe-zcu102\s+\(KV260, .*, 250 MHz\)/m);
+    expect(other.out).toMatch(/1,253,491,200 MACs\/image/); // DeiT-T, not M3ViT-tiny
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { checkOutputFile, writeFileAtomic } from '../../io/atomic.js';
 import { UserError } from '../../errors.js';
-import { loadDesign } from '../../design/load.js';
+import { loadDesign, type DesignOverrides } from '../../design/load.js';
 import type { DesignPoint } from '../../design/types.js';
 import { resolveInputs, type InputOptions, type ModelInputs } from '../../model/inputs.js';
 import { DirectoryTrace } from '../../kernels/trace-writer.js';
@@ -15,6 +15,8 @@ import { validate, validateSteps, type ValidationReport } from './validate.js';
 export interface ValidateRunOptions extends InputOptions {
   /** Design file; the built-in Edge-MoE point when absent. */
   readonly design?: string;
+  /** --model, --part, --set applied to the design (src/design/load.ts). */
+  readonly overrides?: DesignOverrides;
   readonly layers?: number;
   readonly ablate?: boolean;
   readonly trace?: string;
@@ -40,7 +42,7 @@ export function reportJson(report: ValidationReport, extra: Record<string, unkno
 }
 
 export function runValidation(o: ValidateRunOptions): ValidateRun {
-  const design = loadDesign(o.design);
+  const design = loadDesign(o.design, o.overrides);
   checkSimulatable(design);
   const model = design.model;
   const seed = o.seed ?? 0;
