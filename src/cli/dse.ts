@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { resolveRunConfig, DEFAULT_MAX_ERROR, DEFAULT_OBJECTIVES, type RunConfig } from '../dse/config.js';
 import { loadRun, runDse, type DseSummary } from '../dse/run.js';
+import { LIMITS } from '../dse/binding.js';
+import { CLOCK_UNCERTAINTY } from '../hw/clock.js';
 import { getPart } from '../hw/parts.js';
 
 function collect(v: string, prev: string[]): string[] {
@@ -29,10 +31,11 @@ interface DseFlags {
   model?: string; part?: string; design?: string; space?: string; objectives?: string; constraints: string[];
   derive: string[]; strategy?: string; budget?: string; seed?: string; population?: string; jobs?: string;
   calibLayers?: string; calibWeights: string[]; maxError?: string; out?: string; resume?: string; report: boolean; progress: boolean;
+  optimisticClock?: boolean;
 }
 
 /** Options that define the search; with --resume they come from the earlier run's dse.json. */
-const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers', 'calibWeights', 'maxError'];
+const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constraints', 'derive', 'strategy', 'seed', 'population', 'calibLayers', 'calibWeights', 'maxError', 'optimisticClock'];
 
 /** Signals that stop a run cleanly, with the numbers POSIX gives them (exit code 128 + n). */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -49,6 +52,11 @@ function printSummary(s: DseSummary, cfg: RunConfig): void {
   if (cfg.accuracyConstraint) w(`  accuracy bound: ${cfg.accuracyConstraint} (default with an accuracy objective; --max-error X or none to change)`);
   w(`  feasible ${s.counts.ok ?? 0}, invalid ${s.counts.invalid ?? 0}, do not fit ${s.counts.nofit ?? 0}, violate constraints ${s.counts.constraint ?? 0}`);
   for (const [why, n] of s.reasons.slice(0, 8)) w(`    ${String(n).padStart(6)}  ${why}`);
+  if (s.byLimit) {
+    const hit = LIMITS.filter((l) => s.byLimit![l] > 0);
+    w(`  rejected by limit: ${hit.length ? hit.map((l) => `${l} ${s.byLimit![l]}`).join(', ') : 'none'}` +
+      (cfg.eval.optimisticClock ? ' (clock not checked: --optimistic-clock)' : ` (clock: attainable-clock model ±${Math.round(CLOCK_UNCERTAINTY * 100)} %, docs/clock.md)`));
+  }
   w(`  Pareto front: ${s.paretoIds.length} points (pareto.csv)`);
   if (!s.base) w('  base design: not drawn by this strategy (nsga2 always evaluates it first)');
   else if (!s.base.feasible) w(`  base design (point ${s.base.id}): infeasible (see points.csv)`);
@@ -80,6 +88,7 @@ export function registerDse(program: Command): void {
     .option('--calib-layers <n>', 'blocks run by the accuracy objective\'s calibration (default 2)')
     .option('--calib-weights <dir>', 'weight folder of the accuracy calibration, e.g. the real weights (repeatable, overlaid; default: seeded synthetic)', collect, [])
     .option('--max-error <x|none>', `with an error/sqnr objective: constraint error <= x (default ${DEFAULT_MAX_ERROR} unless a constraint names error or sqnr_db; none = no bound)`)
+    .option('--optimistic-clock', 'accept clocks above the attainable-clock model and search the part\'s whole clock range (docs/clock.md)')
     .option('--out <dir>', 'output folder (replaced when the run ends)')
     .option('--resume <dir>', 'continue an interrupted or finished run (same search; --budget may grow)')
     .option('--no-report', 'skip the HTML/Markdown report')
@@ -104,7 +113,7 @@ export function registerDse(program: Command): void {
           constraints: f.constraints, derive: f.derive, strategy: f.strategy, budget,
           seed: intFlag('--seed', f.seed, -(2 ** 31)), population: intFlag('--population', f.population, 4),
           calibLayers: intFlag('--calib-layers', f.calibLayers, 1), calibWeights: f.calibWeights,
-          maxError: maxErrorFlag(f.maxError),
+          maxError: maxErrorFlag(f.maxError), optimisticClock: f.optimisticClock === true,
         });
         out = f.out;
       }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadDesign } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
-import { getPart } from '../hw/parts.js';
+import { attainableClock, formatClock, type Utilisation } from '../hw/clock.js';
+import { getPart, type Part } from '../hw/parts.js';
 import { writeFileAtomic, checkOutputFile } from '../io/atomic.js';
 import { resolveInputs } from '../model/inputs.js';
 import { forwardFixed, quantizeWeights } from '../sim/functional/index.js';
@@ -31,6 +32,13 @@ function routingFor(design: DesignPoint, f: SimulateFlags): RoutingStats | undef
   return { source: `${routing.source} on ${inputs.weights.provenance}; image ${inputs.imageLabel}`, blocks: routing.blocks };
 }
 
+/** One stderr line when the requested clock is above the attainable-clock model (docs/clock.md), else undefined. */
+export function clockWarning(clockMHz: number, part: Part, util: Utilisation): string | undefined {
+  const c = attainableClock(part, util);
+  if (clockMHz <= c.mhz) return undefined;
+  return `vitforge: warning: clockMHz ${clockMHz} is above the attainable clock of this design on ${part.board}, ${formatClock(c)}: ${c.reasons.join('; ')} (docs/clock.md)`;
+}
+
 export function registerSimulate(program: Command): void {
   const cmd = program
     .command('simulate')
@@ -44,6 +52,9 @@ export function registerSimulate(program: Command): void {
       if (f.json) checkOutputFile(f.json, '--json');
       const report = evaluatePerformance(design, routingFor(design, f));
       if (f.json) writeFileAtomic(f.json, JSON.stringify(report, null, 2) + '\n', '--json');
-      process.stdout.write(formatReport(report, getPart(design.part), f.detail ?? false));
+      const part = getPart(design.part);
+      process.stdout.write(formatReport(report, part, f.detail ?? false));
+      const warning = clockWarning(design.clockMHz, part, report.resources.util);
+      if (warning) process.stderr.write(warning + '\n');
     });
 }

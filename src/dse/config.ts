@@ -52,6 +52,11 @@ export interface DseOptions {
    * undefined = DEFAULT_MAX_ERROR unless a constraint already names error/sqnr_db; null = none.
    */
   readonly maxError?: number | null;
+  /**
+   * Accept clocks above the attainable-clock model (src/hw/clock.ts) and search the part's whole
+   * clock range; default: the model bounds both (docs/clock.md).
+   */
+  readonly optimisticClock?: boolean;
 }
 
 export interface RunConfig {
@@ -209,7 +214,8 @@ export async function resolveRunConfig(opts: DseOptions): Promise<RunConfig> {
   if (file.params !== undefined && (file.params === null || typeof file.params !== 'object' || Array.isArray(file.params))) {
     throw new UserError('space.params', 'must be a mapping PARAMETER: VALUES');
   }
-  const space: Space = buildSpace(baseDesign, part, { params: file.params as Obj | undefined, others, withTypes });
+  const optimisticClock = opts.optimisticClock === true;
+  const space: Space = buildSpace(baseDesign, part, { params: file.params as Obj | undefined, others, withTypes, optimisticClock });
   if (space.size < 1) throw new UserError('space', 'the space is empty');
 
   let accuracy: CalibrationOptions | null = null;
@@ -248,7 +254,7 @@ export async function resolveRunConfig(opts: DseOptions): Promise<RunConfig> {
 
   return {
     version: 1, strategy, budget, seed, population, objectives,
-    eval: { space, objectives, constraints, derived, accuracy },
+    eval: { space, objectives, constraints, derived, accuracy, ...(optimisticClock ? { optimisticClock } : {}) },
     ...(accuracyConstraint ? { accuracyConstraint } : {}),
   };
 }

@@ -6,6 +6,7 @@
 import { designFromObject } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import { isUserError, UserError } from '../errors.js';
+import { attainableClock } from '../hw/clock.js';
 import { getPart, type Part } from '../hw/parts.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
 import { AccuracyOracle, type CalibrationOptions } from './accuracy.js';
@@ -25,7 +26,15 @@ export interface EvalConfig {
   readonly derived: readonly (readonly [string, string])[];
   /** Calibration of the accuracy metrics; null when nothing needs them. */
   readonly accuracy: CalibrationOptions | null;
+  /**
+   * Accept clocks above the attainable-clock model (src/hw/clock.ts); absent/false: a point whose
+   * clockMHz exceeds the model's estimate for its utilisation is infeasible (`clock above attainable`).
+   */
+  readonly optimisticClock?: boolean;
 }
+
+/** Reason counted for points whose clock is above the attainable-clock model. */
+export const CLOCK_REASON = 'clock above attainable';
 
 export type PointStatus = 'ok' | 'invalid' | 'nofit' | 'constraint';
 
@@ -118,8 +127,10 @@ export async function createEvaluator(cfg: EvalConfig, deps: EvalDeps = {}): Pro
     }
     const r = perf.resources;
     const fits = r.fits;
+    const clock = fits && !cfg.optimisticClock ? attainableClock(part, r.util) : undefined;
+    const clockOk = !clock || design.clockMHz <= clock.mhz;
     let acc: AccuracyResult | undefined;
-    if (fits && accuracy) {
+    if (fits && clockOk && accuracy) {
       try {
         acc = accuracy(obj);
       } catch (e) {
@@ -158,16 +169,21 @@ export async function createEvaluator(cfg: EvalConfig, deps: EvalDeps = {}): Pro
       const u = r.util;
       violation += [u.dsp, u.bram36, u.uram, u.lut, u.ff].reduce((s, x) => s + Math.max(0, x - 1), 0) || 1e-9;
     }
+    if (!clockOk) {
+      reasons.push(CLOCK_REASON);
+      details.push(`${design.clockMHz} MHz is above the attainable clock of ${design.part} at this utilisation, ${clock!.mhz} MHz (${clock!.lowMHz}–${clock!.highMHz}; ${clock!.reasons.join('; ')})`);
+      violation += design.clockMHz / clock!.mhz - 1;
+    }
     for (const f of outcome.failed) reasons.push(`constraint: ${f}`);
     if (outcome.failed.length > 0) details.push(`violates ${outcome.failed.join(' and ')}`);
     violation += outcome.violation;
-    if (fits && objectives.some((v) => !Number.isFinite(v))) {
+    if (fits && clockOk && objectives.some((v) => !Number.isFinite(v))) {
       const bad = cfg.objectives.filter((_, i) => !Number.isFinite(objectives[i]!)).map((o) => o.name);
       reasons.push(`objective not finite: ${bad.join(', ')}`);
       details.push(`objective ${bad.join(', ')} is not a finite number`);
       violation = Infinity;
     }
-    const status: PointStatus = !fits ? 'nofit' : reasons.length > 0 ? (violation === Infinity ? 'invalid' : 'constraint') : 'ok';
+    const status: PointStatus = !fits || !clockOk ? 'nofit' : reasons.length > 0 ? (violation === Infinity ? 'invalid' : 'constraint') : 'ok';
     return { id, idx, status, reasons, detail: details.join('; '), metrics, objectives, violation };
   };
 }

@@ -15,6 +15,7 @@ import { recordFromJson, recordToJson, writeOutputs, type PointJson } from './ou
 import { createBackend, type Job } from './pool.js';
 import { Progress } from '../io/progress.js';
 import { dominates } from './pareto.js';
+import { countByLimit, type Limit } from './binding.js';
 import { baseIndex, pointKey, type Space } from './space.js';
 import { makeStrategy } from './strategies.js';
 
@@ -42,6 +43,8 @@ export interface DseSummary {
   readonly counts: Readonly<Record<string, number>>;
   /** Rejection reasons with their counts, most frequent first. */
   readonly reasons: readonly (readonly [string, number])[];
+  /** Points rejected by each resource limit and by the attainable clock (binding.ts). */
+  readonly byLimit?: Readonly<Record<Limit, number>>;
   readonly paretoIds: readonly number[];
   /**
    * Where the base design (the Edge-MoE point unless --design/--space say otherwise) ended up:
@@ -161,7 +164,7 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
   }
   const evaluated = records.length - reused;
   const summary: DseSummary = {
-    out, status: interrupted ? 'interrupted' : 'complete', evaluated: records.length, reused, counts, reasons,
+    out, status: interrupted ? 'interrupted' : 'complete', evaluated: records.length, reused, counts, reasons, byLimit: countByLimit(records),
     paretoIds: pareto.map((r) => r.id), base: baseStatus(records, space), best: bestOut, seconds,
     pointsPerSecond: seconds > 0 ? evaluated / seconds : 0, backend: backend.kind, jobs: backend.jobs,
   };

@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import { designFromObject, designToObject } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import { formatFixedType, parseFixedType } from '../fixed/type.js';
+import { lightDesignClock } from '../hw/clock.js';
 import type { Part } from '../hw/parts.js';
 import { modelDims, type ModelSpec } from '../model/ir.js';
 
@@ -101,16 +102,34 @@ export function allowedValues(designObj: Obj, name: string): string[] | undefine
 }
 
 /**
+ * Default clock values: steps of 25 MHz from half to all of the attainable clock of a lightly used
+ * design on the part (src/hw/clock.ts; utilisation only lowers it, so no point above this list can
+ * be feasible), within the part's range. With `optimistic`, the pre-model list: 200–400 MHz in
+ * steps of 50 within the part's range.
+ */
+export function defaultClocks(part: Part, optimistic = false): number[] {
+  const out: number[] = [];
+  if (optimistic) {
+    for (let f = 200; f <= 400; f += 50) if (f >= part.clockMHz.min && f <= part.clockMHz.max) out.push(f);
+    return out;
+  }
+  const top = lightDesignClock(part).mhz;
+  const lo = Math.max(part.clockMHz.min, 25 * Math.floor(top / 2 / 25));
+  const hi = Math.min(part.clockMHz.max, 25 * Math.floor(top / 25));
+  for (let f = 25 * Math.ceil(lo / 25); f <= hi; f += 25) out.push(f);
+  return out;
+}
+
+/**
  * The default space for a base design: the hardware knobs that move latency, energy and
  * resources (clock within the part's range, AXI width, tile sizes that divide every linear width,
  * attention parallelism, dot tile dividing the head width, buffer organisation). Data types
  * only vary when the accuracy is measured (`withTypes`): without an error objective narrower types
  * would always win and the front would be meaningless.
  */
-export function defaultSpaceLists(design: DesignPoint, part: Part, withTypes: boolean): Map<string, ParamValue[]> {
+export function defaultSpaceLists(design: DesignPoint, part: Part, withTypes: boolean, optimisticClock = false): Map<string, ParamValue[]> {
   const lists = new Map<string, ParamValue[]>();
-  const clocks: number[] = [];
-  for (let f = 200; f <= 400; f += 50) if (f >= part.clockMHz.min && f <= part.clockMHz.max) clocks.push(f);
+  const clocks = defaultClocks(part, optimisticClock);
   if (!clocks.includes(design.clockMHz)) clocks.push(design.clockMHz);
   lists.set('clockMHz', clocks.sort((a, b) => a - b));
   lists.set('axiBits', [128, 256, 512]);
@@ -219,13 +238,15 @@ export interface SpaceOptions {
   readonly others?: 'default' | 'fixed';
   /** Whether the default lists include data types (the accuracy is measured). */
   readonly withTypes: boolean;
+  /** Default clock list from the part's range instead of the attainable-clock model. */
+  readonly optimisticClock?: boolean;
 }
 
 /** Build the space around a validated base design. */
 export function buildSpace(base: DesignPoint, part: Part, opts: SpaceOptions): Space {
   const baseObj = designToObject(base);
   const known = searchableParams(baseObj);
-  const lists = opts.others === 'fixed' ? new Map<string, ParamValue[]>() : defaultSpaceLists(base, part, opts.withTypes);
+  const lists = opts.others === 'fixed' ? new Map<string, ParamValue[]>() : defaultSpaceLists(base, part, opts.withTypes, opts.optimisticClock);
   if (opts.params) {
     for (const [name, spec] of flattenParams(opts.params, known)) lists.set(name, expandValues(spec, name, known.get(name)!));
   }

@@ -1,11 +1,9 @@
 /**
- * Resource arithmetic of UltraScale+ primitives: DSP48E2 slices per multiplier, BRAM36/URAM
- * blocks per buffer, LUT/FF of adders and registers (docs/performance-model.md §3).
+ * Resource arithmetic of the primitives: DSP slices per multiplier (DSP48E1 / DSP48E2 / DSP58 by
+ * part family), BRAM36/URAM blocks per buffer, LUT/FF of adders and registers
+ * (docs/performance-model.md §3).
  */
-
-/** DSP48E2 multiplier: A port 27 bits signed, B port 18 bits signed (UG579). */
-const DSP_A = 27;
-const DSP_B = 18;
+import { DSP_PORTS, type DspPrimitive } from './fabric.js';
 
 /**
  * Operand pieces when a w-bit signed operand is split for a p-bit signed port: the top piece
@@ -16,15 +14,19 @@ function pieces(w: number, p: number): number {
 }
 
 /**
- * DSP48E2 slices for one wa × wb multiplier (both operands signed or zero-extended, so an
- * unsigned w-bit operand counts as w + 1). Partial products tile the operands over the 27×18
- * multiplier, in the cheaper orientation: 32×16 → 2, 32×32 → 4 (Vivado sometimes uses 3 by
- * moving the small high×high product into LUTs), 18×18 → 1. Two products of ≤ 8-bit operands
- * sharing one operand pack into one slice (WP487), counted as 0.5.
+ * DSP slices for one wa × wb multiplier (both operands signed or zero-extended, so an unsigned
+ * w-bit operand counts as w + 1) on `primitive` (default DSP48E2, 27×18). Partial products tile
+ * the operands over the multiplier, in the cheaper orientation: on a DSP48E2 32×16 → 2, 32×32 → 4
+ * (Vivado sometimes uses 3 by moving the small high×high product into LUTs), 18×18 → 1; on a
+ * DSP48E1 (25×18) 26×18 → 2; on a DSP58 (27×24) 24×24 and 27×24 → 1 (2 on a DSP48E2), 32×32 → 4.
+ * Two products of ≤ 8-bit operands sharing one operand pack into one DSP48E2 or DSP58 slice
+ * (WP487: one operand shifted by 18 bits in the 27-bit port), counted as 0.5; the DSP48E1's
+ * 25-bit port cannot hold 8 + 18 bits, so there each small product takes a slice.
  */
-export function dspPerMultiplier(wa: number, wb: number): number {
-  if (wa <= 8 && wb <= 8) return 0.5;
-  return Math.min(pieces(wa, DSP_A) * pieces(wb, DSP_B), pieces(wb, DSP_A) * pieces(wa, DSP_B));
+export function dspPerMultiplier(wa: number, wb: number, primitive: DspPrimitive = 'DSP48E2'): number {
+  const { a, b } = DSP_PORTS[primitive];
+  if (wa <= 8 && wb <= 8 && a >= 8 + 18) return 0.5;
+  return Math.min(pieces(wa, a) * pieces(wb, b), pieces(wb, a) * pieces(wa, b));
 }
 
 export { operandBits } from '../plan/operands.js';

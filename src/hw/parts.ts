@@ -7,8 +7,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { readStructuredFile } from '../model/file.js';
+import { fabricFromObject, type Fabric } from './fabric.js';
 
-export type MemoryKind = 'DDR4' | 'LPDDR4' | 'HBM2';
+export type MemoryKind = 'DDR3' | 'DDR4' | 'LPDDR4' | 'HBM2';
 
 export interface MemorySystem {
   readonly kind: MemoryKind;
@@ -68,6 +69,11 @@ export interface Part {
   readonly hostW: number;
   /** Board-level terms; absent when no measurement of the board is known (board scope unavailable). */
   readonly boardPower?: BoardPower;
+  /**
+   * Family, speed grade, DSP primitive and die count (src/hw/fabric.ts); custom parts may omit it
+   * and have it inferred from `device`.
+   */
+  readonly fabric?: Fabric;
 }
 
 /** ZynqMP PS: six 128-bit S_AXI_HP{0..3}/HPC{0,1} ports, ≤ 333 MHz, AXI3 16-beat bursts (UG1085 ch. 35). */
@@ -113,6 +119,8 @@ const PARTS: Record<string, Part> = {
     // No 12 V measurement of a ZCU102 found: the ZCU104's figure stands in. The ZCU102 carries more
     // (2 FMC, 4 SFP+, SATA, PL DDR4, more clock generators), so this is likely a lower bound (−1/+4 W).
     boardPower: { regulatorEfficiency: POL_EFFICIENCY, peripheralsW: ZCU10X_PERIPHERALS_W },
+ 
+    fabric: { family: 'zynqmp', speedGrade: '-2', dsp: 'DSP48E2', slrs: 1 },
   },
   // [DS891] XCZU7EV; [UG1267] ZCU104, PS DDR4 64-bit components at DDR4-2400.
   zcu104: {
@@ -120,6 +128,8 @@ const PARTS: Record<string, Part> = {
     lut: 230_400, ff: 460_800, dsp: 1_728, bram36: 312, uram: 96, clockMHz: { min: 50, max: 400 },
     memory: zynqmpPs('DDR4', 64, 2400, DDR4_PRACTICAL, 120, 0.4), staticW: 0.8, hostW: ZYNQMP_HOST_W,
     boardPower: { regulatorEfficiency: POL_EFFICIENCY, peripheralsW: ZCU10X_PERIPHERALS_W },
+ 
+    fabric: { family: 'zynqmp', speedGrade: '-2', dsp: 'DSP48E2', slrs: 1 },
   },
   // [DS987/UG1089] Kria K26 SOM (KV260 starter kit): XCK26, -2LV grade (0.72 V: lower fmax), 4 GB DDR4 64-bit 2400.
   kv260: {
@@ -129,12 +139,16 @@ const PARTS: Record<string, Part> = {
     // KV260 at its 12 V input: 9.15 W idle, 10.13 W with the DPU running [Simfero 2026]; the K26 SOM
     // alone 4.3–4.8 W under load (≈ 3.6 W idle) → 9.15 − 3.6 / 0.85 = 4.9 W (±1 W).
     boardPower: { regulatorEfficiency: POL_EFFICIENCY, peripheralsW: 4.9 },
+ 
+    fabric: { family: 'zynqmp', speedGrade: '-2LV', dsp: 'DSP48E2', slrs: 1 },
   },
   // [DS891] XCZU3EG; Ultra96-V2 (Avnet): -1 speed grade, 2 GB LPDDR4 32-bit at 2133 MT/s.
   ultra96v2: {
     id: 'ultra96v2', board: 'Ultra96-V2', device: 'xczu3eg-sbva484-1-i',
     lut: 70_560, ff: 141_120, dsp: 360, bram36: 216, uram: 0, clockMHz: { min: 50, max: 300 },
     memory: zynqmpPs('LPDDR4', 32, 2133, DDR4_PRACTICAL, 64, 0.15), staticW: 0.35, hostW: 1.8,
+ 
+    fabric: { family: 'zynqmp', speedGrade: '-1', dsp: 'DSP48E2', slrs: 1 },
   },
   // [DS965] Alveo U50: XCU50, 8 GB HBM2, 32 pseudo-channels, 316 GB/s; kernels at 300 MHz (platform default).
   u50: {
@@ -145,6 +159,8 @@ const PARTS: Record<string, Part> = {
       portEfficiency: 0.85, latencyNs: 300, pJPerByte: 31, backgroundW: 2,
     },
     staticW: 8, hostW: 0,
+ 
+    fabric: { family: 'virtexup', speedGrade: '-2', dsp: 'DSP48E2', slrs: 2 },
   },
   // [DS962] Alveo U250: XCU250, 4 × DDR4-2400 72-bit (64 data bits) banks, 77 GB/s.
   u250: {
@@ -155,6 +171,8 @@ const PARTS: Record<string, Part> = {
       portEfficiency: DDR4_PRACTICAL, latencyNs: 250, pJPerByte: 120, backgroundW: 6,
     },
     staticW: 15, hostW: 0,
+ 
+    fabric: { family: 'virtexup', speedGrade: '-2L', dsp: 'DSP48E2', slrs: 4 },
   },
   // [DS962] Alveo U280: XCU280, 8 GB HBM2 at 460 GB/s (32 PCs × 14.375 GB/s, UG1393) + 2 × DDR4 (38 GB/s, unused here).
   u280: {
@@ -165,6 +183,49 @@ const PARTS: Record<string, Part> = {
       portEfficiency: 0.85, latencyNs: 300, pJPerByte: 31, backgroundW: 3,
     },
     staticW: 12, hostW: 0,
+ 
+    fabric: { family: 'virtexup', speedGrade: '-2L', dsp: 'DSP48E2', slrs: 3 },
+  },
+  // [DS978/UG1469] Alveo U55C: XCU55C (the U280's die, 3 SLRs), 16 GB HBM2 in 32 pseudo-channels of
+  // 512 MB, 14.375 GB/s each = 460 GB/s (UG1393 "HBM Configuration and Use"); no DDR on the card.
+  u55c: {
+    id: 'u55c', board: 'Alveo U55C', device: 'xcu55c-fsvh2892-2L-e',
+    lut: 1_304_000, ff: 2_607_000, dsp: 9_024, bram36: 2_016, uram: 960, clockMHz: { min: 100, max: 400 },
+    memory: {
+      kind: 'HBM2', channels: 32, peakGBps: 460, practicalGBps: 460 * 0.85, ports: 32, portBits: 256, portMaxMHz: 450,
+      portEfficiency: 0.85, latencyNs: 300, pJPerByte: 31, backgroundW: 4,
+    },
+    staticW: 12, hostW: 0,
+    fabric: { family: 'virtexup', speedGrade: '-2L', dsp: 'DSP48E2', slrs: 3 },
+  },
+  // [DS950/UG1366] VCK190: XCVC1902 programmable logic only — the 400 AI Engines are NOT modelled
+  // (no vitforge unit maps to them). 1,968 DSP58 (UG1702 platforminfo of xilinx_vck190_base).
+  // PL memory: the 8 GB DDR4-3200 64-bit UDIMM through the NoC (25.6 GB/s); the 8 GB LPDDR4 is
+  // not used here. NoC ports: 4 NMUs of 128 bits assumed (docs/performance-model.md §5).
+  vck190: {
+    id: 'vck190', board: 'VCK190 (PL only)', device: 'xcvc1902-vsva2197-2MP-e-S',
+    lut: 899_840, ff: 1_799_680, dsp: 1_968, bram36: 967, uram: 463, clockMHz: { min: 50, max: 500 },
+    memory: {
+      kind: 'DDR4', channels: 1, peakGBps: 25.6, practicalGBps: 25.6 * DDR4_PRACTICAL, ports: 4, portBits: 128, portMaxMHz: 500,
+      portEfficiency: 1, latencyNs: 250, pJPerByte: 120, backgroundW: 1,
+    },
+    staticW: 4, hostW: 2.5,
+    fabric: { family: 'versal', speedGrade: '-2', dsp: 'DSP58', slrs: 1 },
+  },
+  // [DS190/DS187] XC7Z020-1 (Artix-7 fabric): 53,200 LUT, 106,400 FF, 220 DSP48E1, 140 BRAM36. Board
+  // memory as in Digilent's PYNQ-Z1 reference manual (same SoC and memory on TUL's PYNQ-Z2): 512 MB
+  // DDR3, 16-bit at 1050 MT/s = 2.1 GB/s, reached from the PL over four 64-bit S_AXI_HP ports (UG585).
+  pynqz2: {
+    id: 'pynqz2', board: 'PYNQ-Z2', device: 'xc7z020clg400-1',
+    lut: 53_200, ff: 106_400, dsp: 220, bram36: 140, uram: 0, clockMHz: { min: 25, max: 200 },
+    memory: {
+      // UG585 quotes ≈ 75 % as the Zynq-7000 DDR controller's best efficiency; the HP port runs
+      // at the PL clock (150 MHz is the −1 Artix-7 AXI4 fmax of PG067): 64 b × 150 MHz = 1.2 GB/s.
+      kind: 'DDR3', channels: 1, peakGBps: 2.1, practicalGBps: 2.1 * 0.75, ports: 4, portBits: 64, portMaxMHz: 150,
+      portEfficiency: 1, latencyNs: 250, pJPerByte: 160, backgroundW: 0.3,
+    },
+    staticW: 0.15, hostW: 1.5,
+    fabric: { family: 'zynq7000', speedGrade: '-1', dsp: 'DSP48E1', slrs: 1 },
   },
 };
 
@@ -217,7 +278,7 @@ function onlyKeys(o: Obj, allowed: readonly string[], where: string): void {
 /** Validate a parsed custom-part object (fields as in `Part`; `where` prefixes error fields). */
 export function partFromObject(raw: unknown, where = 'part'): Part {
   const o = mapping(raw, where);
-  onlyKeys(o, ['id', 'board', 'device', 'lut', 'ff', 'dsp', 'bram36', 'uram', 'clockMHz', 'memory', 'staticW', 'hostW', 'boardPower'], where);
+  onlyKeys(o, ['id', 'board', 'device', 'lut', 'ff', 'dsp', 'bram36', 'uram', 'clockMHz', 'memory', 'staticW', 'hostW', 'boardPower', 'fabric'], where);
   for (const k of ['id', 'board', 'device'] as const) {
     if (typeof o[k] !== 'string' || !(o[k] as string).trim()) throw new UserError(`${where}.${k}`, 'must be a non-empty string');
   }
@@ -228,7 +289,7 @@ export function partFromObject(raw: unknown, where = 'part'): Part {
   const m = mapping(o.memory, `${where}.memory`);
   const mw = `${where}.memory`;
   onlyKeys(m, ['kind', 'channels', 'peakGBps', 'practicalGBps', 'ports', 'portBits', 'portMaxMHz', 'portEfficiency', 'latencyNs', 'pJPerByte', 'backgroundW'], mw);
-  const kinds: MemoryKind[] = ['DDR4', 'LPDDR4', 'HBM2'];
+  const kinds: MemoryKind[] = ['DDR3', 'DDR4', 'LPDDR4', 'HBM2'];
   if (!kinds.includes(m.kind as MemoryKind)) throw new UserError(`${mw}.kind`, `invalid value ${JSON.stringify(m.kind)}`, kinds.join(', '));
   const peakGBps = num(m, 'peakGBps', mw, 0.1, 10_000);
   const portBits = num(m, 'portBits', mw, 32, 1024, true);
@@ -263,6 +324,7 @@ export function partFromObject(raw: unknown, where = 'part'): Part {
     clockMHz: { min, max }, memory: Object.freeze(memory),
     staticW: num(o, 'staticW', where, 0, 1_000), hostW: num(o, 'hostW', where, 0, 1_000),
     ...(boardPower ? { boardPower } : {}),
+    ...(o.fabric !== undefined ? { fabric: fabricFromObject(o.fabric, `${where}.fabric`) } : {}),
   });
 }
 

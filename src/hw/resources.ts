@@ -12,6 +12,7 @@ import { geluOptions } from '../plan/latency.js';
 import type { BufferSpec, LoopSpec } from '../plan/types.js';
 import type { ResourceEstimate } from '../sim/timing/report.js';
 import { adderTreeCost, bram36For, dspPerMultiplier, uramFor } from './dsp.js';
+import { dspPrimitiveOf, type DspPrimitive } from './fabric.js';
 import type { Part } from './parts.js';
 
 export interface UnitResources {
@@ -47,10 +48,10 @@ function mathUnitCostOf(design: DesignPoint, fn: MathFn): { dsp: number; bram36:
   }
 }
 
-/** DSP48E2 slices of one loop's datapath (its multipliers and math units). */
-export function loopDsp(design: DesignPoint, l: LoopSpec): number {
+/** DSP slices of one loop's datapath (its multipliers and math units) on `primitive` (default DSP48E2). */
+export function loopDsp(design: DesignPoint, l: LoopSpec, primitive?: DspPrimitive): number {
   let dsp = 0;
-  for (const m of l.muls) dsp += m.count * dspPerMultiplier(m.wa, m.wb);
+  for (const m of l.muls) dsp += m.count * dspPerMultiplier(m.wa, m.wb, primitive);
   for (const m of l.math) dsp += m.count * mathCost(design, m.fn).dsp;
   return dsp;
 }
@@ -81,12 +82,13 @@ function addBuffer(u: UnitResources, b: BufferSpec): void {
 
 export function unitResources(design: DesignPoint, part: Part, plan?: LoweredPlan): UnitResources[] {
   const p = plan ?? lowerPlan(design, { uram: part.uram > 0 });
+  const primitive = dspPrimitiveOf(part);
   const units: UnitResources[] = [];
   for (const spec of p.units) {
     if (spec.id === 'kernel') continue;
     const u: UnitResources = { unit: spec.id, dsp: 0, bram36: 0, uram: 0, lut: 0, ff: 0 };
     for (const l of spec.loops) {
-      u.dsp += loopDsp(design, l);
+      u.dsp += loopDsp(design, l, primitive);
       for (const m of l.math) {
         const c = mathCost(design, m.fn);
         u.lut += m.count * c.lut;

@@ -21,6 +21,7 @@ import { anchorsFor } from './references.js';
 import { METRICS } from '../dse/metrics.js';
 import type { Objective } from '../dse/metrics.js';
 import { resolveModel } from '../model/file.js';
+import { bindingBlocks } from './dse-binding.js';
 
 /** Most points drawn in the scatter (front points always; the rest thinned evenly by id). */
 const MAX_SCATTER = 3000;
@@ -121,6 +122,8 @@ export function buildDseReport(run: DseRun): Report {
     blocks.push({ kind: 'heading', text: 'Rejections', level: 3 });
     blocks.push({ kind: 'table', table: { head: ['reason', 'points'], numeric: [false, true], rows: summary.reasons.slice(0, 30).map(([r, n]) => [r, n]) } });
   }
+
+  blocks.push(...bindingBlocks(run, part));
 
   blocks.push({ kind: 'heading', text: 'Pareto front' });
   if (fit.length === 0) {
