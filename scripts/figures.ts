@@ -103,6 +103,8 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   'dse-best-speedup': { source: 'timing model, Edge-MoE point vs sims/dse-best-zcu102-300.yaml', compute: () => `${(edgeMoe().latencyMs / dseBest().latencyMs).toFixed(2)}×` },
   'dse-best-tiles': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => { const d = loadDesign(DSE_BEST); return `${d.linear.tileIn} × ${d.linear.tileOut}`; } },
   'dse-best-attention': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => { const d = loadDesign(DSE_BEST); return `${d.attention.parallel} × ${d.attention.dotTile}`; } },
+  'edge-moe-plan-loops-ratio': { source: 'the plan of the Edge-MoE point', compute: () => { const n = planOf(loadDesign()).loops.length; return `${n}/${n}`; } },
+  'edge-moe-sim-cycles': { source: 'timing model with simulated routing of the real image', compute: () => { const r = simRouted(); return r ? thousands(r.cycles) : undefined; } },
   'edge-moe-plan-loops': { source: 'the plan of the Edge-MoE point', compute: () => String(planOf(loadDesign()).loops.length) },
 };
 
