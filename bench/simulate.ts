@@ -3,7 +3,7 @@
  * the Edge-MoE point and a spread of parallelism/clock variants, plus its parts on their own.
  */
 import { designFromObject, loadDesign } from '../src/design/load.js';
-import { getPart } from '../src/hw/parts.js';
+import { getPart } from '../src/parts/parts.js';
 import { estimateResources } from '../src/hw/resources.js';
 import { evaluatePerformance } from '../src/sim/timing/index.js';
 import { timeMs, type BenchModule, type BenchRow } from './table.js';

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadDesign } from '../src/design/load.js';
-import { getPart } from '../src/hw/parts.js';
+import { getPart } from '../src/parts/parts.js';
 import { float64LeBytes } from '../src/kernels/trace-writer.js';
 import { runReference } from '../src/kernels/reference-run.js';
 import { mathUnitCost } from '../src/fixed/math/costs.js';

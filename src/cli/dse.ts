@@ -4,7 +4,7 @@ import { resolveRunConfig, DEFAULT_MAX_ERROR, DEFAULT_OBJECTIVES, type RunConfig
 import { loadRun, runDse, type DseSummary } from '../dse/run.js';
 import { LIMITS } from '../dse/binding.js';
 import { CLOCK_UNCERTAINTY } from '../hw/clock.js';
-import { getPart } from '../hw/parts.js';
+import { getPart } from '../parts/parts.js';
 
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadDesign } from '../design/load.js';
 import { UserError } from '../errors.js';
-import { getPart } from '../hw/parts.js';
+import { getPart } from '../parts/parts.js';
 import { estimateResources } from '../hw/resources.js';
 import { resolveInputs } from '../model/inputs.js';
 import { generateProject } from '../hls/generate.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { allParts, getPart, type Part } from '../hw/parts.js';
+import { allParts, getPart, type Part } from '../parts/parts.js';
 
 const int = (v: number): string => v.toLocaleString('en-US');
 

@@ -18,7 +18,8 @@ export function registerReport(program: Command): void {
       if (f.out === undefined) throw new UserError('--out', 'an output folder is required');
       if (f.design !== undefined && f.dse !== undefined) throw new UserError('--dse', 'give either --design or --dse, not both');
       // Loaded on use: the chart stack (d3, jsdom) is heavy and no other command needs it.
-      const { writeDesignReport, writeDseReport } = await import('../report/index.js');
+      const { writeDesignReport } = await import('../report/index.js');
+      const { writeDseReport } = await import('../dse/report/dse-report.js');
       const files = f.dse !== undefined
         ? await writeDseReport(f.dse, f.out, { png: f.png })
         : await writeDesignReport(loadDesign(f.design), f.out, { png: f.png });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadDesign } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import { attainableClock, formatClock, type Utilisation } from '../hw/clock.js';
-import { getPart, type Part } from '../hw/parts.js';
+import { getPart, type Part } from '../parts/parts.js';
 import { writeFileAtomic, checkOutputFile } from '../io/atomic.js';
 import { resolveInputs } from '../model/inputs.js';
 import { forwardFixed, quantizeWeights } from '../sim/functional/index.js';

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { formatFixedType, parseFixedType } from '../fixed/type.js';
 import { modelDims } from '../model/ir.js';
 import { absoluteModelRef, readStructuredFile, resolveModel } from '../model/file.js';
-import { getPart, isPartPath } from '../hw/parts.js';
+import { getPart, isPartPath } from '../parts/parts.js';
 import { DEFAULT_DESIGN } from './defaults.js';
 import {
   TENSOR_CLASSES, type DesignPoint, type DesignTypes, type RoutingAssumption, type TensorClass,

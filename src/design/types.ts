@@ -54,3 +54,14 @@ export interface DesignPoint {
   /** Weight buffers: `pingpong` overlaps the next layer's weight load with compute. */
   readonly buffers: { readonly weights: 'pingpong' | 'single' };
 }
+
+/** Tokens routed to each expert of one MoE block (length = experts). */
+export interface BlockRouting {
+  readonly block: number;
+  readonly counts: readonly number[];
+}
+/** Routing of every MoE block of one image, e.g. from the functional simulator. */
+export interface RoutingStats {
+  readonly source: string;
+  readonly blocks: readonly BlockRouting[];
+}

@@ -4,7 +4,7 @@
  * counts; the report shows both (docs/dse.md §7).
  */
 import { attainableClock } from '../hw/clock.js';
-import type { Part } from '../hw/parts.js';
+import type { Part } from '../parts/parts.js';
 import { CLOCK_REASON, type PointRecord } from './evaluate.js';
 
 export const LIMITS = ['dsp', 'bram36', 'uram', 'lut', 'ff', 'clock'] as const;

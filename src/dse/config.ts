@@ -17,7 +17,7 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { designFromObject, designToObject, loadDesign } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
-import { getPart } from '../hw/parts.js';
+import { getPart } from '../parts/parts.js';
 import { absoluteModelRef, readStructuredFile, resolveModel } from '../model/file.js';
 import { modelDims } from '../model/ir.js';
 import type { CalibrationOptions } from './accuracy.js';

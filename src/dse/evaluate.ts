@@ -7,7 +7,7 @@ import { designFromObject } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import { isUserError, UserError } from '../errors.js';
 import { attainableClock } from '../hw/clock.js';
-import { getPart, type Part } from '../hw/parts.js';
+import { getPart, type Part } from '../parts/parts.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
 import { AccuracyOracle, type CalibrationOptions } from './accuracy.js';
 import {

@@ -5,6 +5,7 @@
  * point. `--resume DIR` replays the same strategy with the same seed, taking finished points from
  * DIR instead of evaluating them again, so a resumed run ends exactly like an uninterrupted one.
  */
+import { writeDseReport } from './report/dse-report.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -170,7 +171,6 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
   };
   writeFileSync(join(tmp, 'dse.json'), JSON.stringify({ config: cfg, summary: { ...summary, out: undefined } }, null, 1) + '\n');
   if (exec.report !== false) {
-    const { writeDseReport } = await import('../report/index.js');
     await writeDseReport(tmp, join(tmp, 'report'));
   }
   swapInto(tmp, out);

@@ -14,7 +14,7 @@ import { designFromObject, designToObject } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import { formatFixedType, parseFixedType } from '../fixed/type.js';
 import { lightDesignClock } from '../hw/clock.js';
-import type { Part } from '../hw/parts.js';
+import type { Part } from '../parts/parts.js';
 import { modelDims, type ModelSpec } from '../model/ir.js';
 
 export type ParamValue = number | string;

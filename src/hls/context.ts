@@ -6,7 +6,7 @@
  */
 import { UserError } from '../errors.js';
 import type { DesignPoint, TensorClass } from '../design/types.js';
-import { getPart } from '../hw/parts.js';
+import { getPart } from '../parts/parts.js';
 import { modelDims } from '../model/ir.js';
 import { lowerPlan, withTripBounds, type LoweredPlan } from '../plan/index.js';
 import { lcm } from '../plan/geometry.js';

@@ -5,7 +5,7 @@
  * entry — all read from the same plan the kernel was rendered from.
  */
 import type { DesignPoint } from '../design/types.js';
-import { getPart } from '../hw/parts.js';
+import { getPart } from '../parts/parts.js';
 import { unitResources } from '../hw/resources.js';
 import type { LoopSpec, LoweredPlan } from '../plan/index.js';
 import { evaluatePerformance } from '../sim/timing/index.js';

@@ -7,7 +7,7 @@
  *
  *   f = f_top(family, grade) × derate(u) × dies(u, SLRs),   u = max utilisation over DSP/BRAM/URAM/LUT/FF
  */
-import { fabricOf, type Family, type SpeedGrade } from './fabric.js';
+import { fabricOf, type Family, type SpeedGrade } from '../parts/fabric.js';
 
 /** The utilisation fractions of a resource estimate (`ResourceEstimate.util`). */
 export interface Utilisation {

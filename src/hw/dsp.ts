@@ -3,7 +3,7 @@
  * part family), BRAM36/URAM blocks per buffer, LUT/FF of adders and registers
  * (docs/performance-model.md §3).
  */
-import { DSP_PORTS, type DspPrimitive } from './fabric.js';
+import { DSP_PORTS, type DspPrimitive } from '../parts/fabric.js';
 
 /**
  * Operand pieces when a w-bit signed operand is split for a p-bit signed port: the top piece

@@ -8,11 +8,11 @@
  */
 import type { DesignPoint } from '../design/types.js';
 import { UserError } from '../errors.js';
-import type { PowerEstimate, PowerScope, ResourceEstimate } from '../sim/timing/report.js';
-import type { Part } from './parts.js';
+import type { PowerEstimate, PowerScope, ResourceEstimate } from './estimates.js';
+import type { Part } from '../parts/parts.js';
 import { estimateResources } from './resources.js';
 
-export type { PowerScope } from '../sim/timing/report.js';
+export type { PowerScope } from './estimates.js';
 
 export const POWER_SCOPES: readonly PowerScope[] = ['chip', 'rails', 'board'];
 

@@ -10,10 +10,10 @@ import { mathUnitCost, type MathFn } from '../fixed/math/costs.js';
 import { lowerPlan, type LoweredPlan } from '../plan/index.js';
 import { geluOptions } from '../plan/latency.js';
 import type { BufferSpec, LoopSpec } from '../plan/types.js';
-import type { ResourceEstimate } from '../sim/timing/report.js';
+import type { ResourceEstimate } from './estimates.js';
 import { adderTreeCost, bram36For, dspPerMultiplier, uramFor } from './dsp.js';
-import { dspPrimitiveOf, type DspPrimitive } from './fabric.js';
-import type { Part } from './parts.js';
+import { dspPrimitiveOf, type DspPrimitive } from '../parts/fabric.js';
+import type { Part } from '../parts/parts.js';
 
 export interface UnitResources {
   unit: string;

@@ -1,7 +1,7 @@
 /** Report of one design point: headline figures, the five design charts and their tables. */
 import { designToObject } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
-import type { Part } from '../hw/parts.js';
+import type { Part } from '../parts/parts.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
 import type { Block } from './document.js';
 import { energyBreakdown, energyChart, powerSummary } from './charts/energy.js';

@@ -7,16 +7,14 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DesignPoint } from '../design/types.js';
 import { UserError } from '../errors.js';
-import { getPart } from '../hw/parts.js';
+import { getPart } from '../parts/parts.js';
 import { evaluatePerformance } from '../sim/timing/index.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
 import { charts, renderHtml, renderMarkdown, type Report } from './document.js';
 import { designBlocks } from './design-report.js';
-import { buildDseReport, readDseRun } from './dse-report.js';
 
 export type { Report, Block, Chart, Table } from './document.js';
 export { renderHtml, renderMarkdown } from './document.js';
-export { buildDseReport, readDseRun } from './dse-report.js';
 
 export interface WriteOptions {
   /** Also render each chart to PNG (resvg, no browser). */
@@ -67,6 +65,3 @@ export async function writeDesignReport(design: DesignPoint, outDir: string, opt
   return writeReport(buildDesignReport(design), outDir, opts);
 }
 
-export async function writeDseReport(dseDir: string, outDir: string, opts: WriteOptions = {}): Promise<string[]> {
-  return writeReport(buildDseReport(readDseRun(dseDir)), outDir, opts);
-}

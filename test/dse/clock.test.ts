@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { clockWarning } from '../../src/cli/simulate.js';
 import { defaultClocks } from '../../src/dse/space.js';
-import { getPart } from '../../src/hw/parts.js';
+import { getPart } from '../../src/parts/parts.js';
 import { runCli } from '../cli-capture.js';
 import { readCsv } from './csv.js';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { designToObject, loadDesign } from '../../src/design/load.js';
 import { UserError } from '../../src/errors.js';
-import { getPart } from '../../src/hw/parts.js';
+import { getPart } from '../../src/parts/parts.js';
 import { checkConstraints, compileExpressions, designScope, dryRun, evaluateDerived, type Scope } from '../../src/dse/constraints.js';
 import { sampleScope } from '../../src/dse/evaluate.js';
 import { parseObjectives } from '../../src/dse/metrics.js';

@@ -1,7 +1,7 @@
 /** Search space: default lists, value specs, validation, point encoding. */
 import { describe, expect, it } from 'vitest';
 import { designFromObject, designToObject, loadDesign } from '../../src/design/load.js';
-import { getPart } from '../../src/hw/parts.js';
+import { getPart } from '../../src/parts/parts.js';
 import {
   baseIndex, buildSpace, defaultSpaceLists, expandValues, pointAt, pointKey, pointObject, searchableParams, withWidth,
 } from '../../src/dse/space.js';

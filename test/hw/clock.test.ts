@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attainableClock, CLOCK_UNCERTAINTY, formatClock, lightDesignClock, type Utilisation } from '../../src/hw/clock.js';
-import { fabricOf } from '../../src/hw/fabric.js';
-import { allParts, getPart } from '../../src/hw/parts.js';
+import { fabricOf } from '../../src/parts/fabric.js';
+import { allParts, getPart } from '../../src/parts/parts.js';
 import { fieldOf } from '../user-error.js';
 
 const util = (over: Partial<Utilisation>): Utilisation => ({ dsp: 0.1, bram36: 0.1, uram: 0, lut: 0.1, ff: 0.1, ...over });

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dspPerMultiplier } from '../../src/hw/dsp.js';
-import { fabricOf } from '../../src/hw/fabric.js';
-import { getPart, partFromObject, type Part } from '../../src/hw/parts.js';
+import { fabricOf } from '../../src/parts/fabric.js';
+import { getPart, partFromObject, type Part } from '../../src/parts/parts.js';
 import { fieldOf } from '../user-error.js';
 
 type Row = readonly [part: string, get: (p: Part) => unknown, value: unknown, source: string];

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { allParts, getPart, loadCustomPart, partIds } from '../../src/hw/parts.js';
+import { allParts, getPart, loadCustomPart, partIds } from '../../src/parts/parts.js';
 import { designFromObject } from '../../src/design/load.js';
 import { fieldOf } from '../user-error.js';
 

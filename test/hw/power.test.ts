@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allParts, getPart, partFromObject, type Part } from '../../src/hw/parts.js';
+import { allParts, getPart, partFromObject, type Part } from '../../src/parts/parts.js';
 import { defaultPowerScope, estimatePower, POWER_SCOPES, type Activity, type PowerScope } from '../../src/hw/power.js';
 import { designFromObject, loadDesign } from '../../src/design/load.js';
 import { evaluatePerformance } from '../../src/sim/timing/index.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { adderTreeCost, bram36For, dspPerMultiplier, uramFor } from '../../src/hw/dsp.js';
-import { getPart } from '../../src/hw/parts.js';
+import { getPart } from '../../src/parts/parts.js';
 import { estimateResources } from '../../src/hw/resources.js';
 import { estimatePower } from '../../src/hw/power.js';
 import { designFromObject } from '../../src/design/load.js';

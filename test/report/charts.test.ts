@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadDesign } from '../../src/design/load.js';
-import { getPart } from '../../src/hw/parts.js';
+import { getPart } from '../../src/parts/parts.js';
 import { energyChart } from '../../src/report/charts/energy.js';
 import { ganttChart } from '../../src/report/charts/gantt.js';
 import { latencyChart } from '../../src/report/charts/latency.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { designFromObject, designToObject, loadDesign } from '../../src/design/load.js';
-import { getPart } from '../../src/hw/parts.js';
+import { getPart } from '../../src/parts/parts.js';
 import { evaluatePerformance } from '../../src/sim/timing/index.js';
 import { buildDesignReport, renderHtml } from '../../src/report/index.js';
 import { energyChart } from '../../src/report/charts/energy.js';

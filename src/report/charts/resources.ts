@@ -1,5 +1,5 @@
 /** Resource utilisation bars against the part (100% line = the whole device). */
-import type { Part } from '../../hw/parts.js';
+import type { Part } from '../../parts/parts.js';
 import type { ResourceEstimate } from '../../sim/timing/report.js';
 import { PALETTE, axisLabels, finish, fmt, frame } from './frame.js';
 

@@ -6,7 +6,7 @@
  * whichever is lower), plus the design's own linear-unit peak.
  */
 import type { DesignPoint } from '../../design/types.js';
-import type { Part } from '../../hw/parts.js';
+import type { Part } from '../../parts/parts.js';
 import type { PerformanceReport } from '../../sim/timing/report.js';
 import { PALETTE, axisLabels, finish, fmt, frame, legend, legendWidth } from './frame.js';
 

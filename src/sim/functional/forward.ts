@@ -9,7 +9,7 @@ import { UserError } from '../../errors.js';
 import { fromDouble, quantize } from '../../fixed/quantize.js';
 import type { DesignPoint } from '../../design/types.js';
 import type { TraceSink } from '../../kernels/forward.js';
-import type { BlockRouting, RoutingStats } from '../timing/report.js';
+import type { BlockRouting, RoutingStats } from '../../design/types.js';
 import { attentionScratch, attentionUnit } from './attention.js';
 import { buildContext, INV_D_TYPE, type FixedContext } from './context.js';
 import { addQ, mulQ } from './exact.js';

@@ -1,7 +1,7 @@
 /**
  * Text rendering of a PerformanceReport for `vitforge simulate` (docs/cli.md explains each line).
  */
-import type { Part } from '../../hw/parts.js';
+import type { Part } from '../../parts/parts.js';
 import type { PerformanceReport, StageResult } from './report.js';
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');

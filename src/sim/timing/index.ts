@@ -4,7 +4,7 @@
  * (no I/O): the DSE calls it thousands of times per second. docs/performance-model.md.
  */
 import type { DesignPoint } from '../../design/types.js';
-import { getPart } from '../../hw/parts.js';
+import { getPart } from '../../parts/parts.js';
 import { estimateResources } from '../../hw/resources.js';
 import { estimatePower } from '../../hw/power.js';
 import type { ModelSpec } from '../../model/ir.js';

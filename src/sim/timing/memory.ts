@@ -3,7 +3,7 @@
  * (docs/performance-model.md §2). One stream = one sequential burst sequence on one bundle.
  */
 import type { DesignPoint } from '../../design/types.js';
-import type { Part } from '../../hw/parts.js';
+import type { Part } from '../../parts/parts.js';
 import { transfer, type MemoryPath } from './pipeline.js';
 
 export interface MemoryModel {

@@ -2,11 +2,11 @@
  * "Which constraint binds" section of the DSE report: rejections per resource limit and the
  * attainable clock, and for each best design the limit it is closest to, with the clock's band.
  */
-import { LIMITS, headroom } from '../dse/binding.js';
-import { pointObject } from '../dse/space.js';
-import { attainableClock, CLOCK_UNCERTAINTY, formatClock } from '../hw/clock.js';
-import type { Part } from '../hw/parts.js';
-import type { Block } from './document.js';
+import { LIMITS, headroom } from '../binding.js';
+import { pointObject } from '../space.js';
+import { attainableClock, CLOCK_UNCERTAINTY, formatClock } from '../../hw/clock.js';
+import type { Part } from '../../parts/parts.js';
+import type { Block } from '../../report/document.js';
 import type { DseRun } from './dse-report.js';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');

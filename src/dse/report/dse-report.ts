@@ -3,24 +3,25 @@
  * latency–energy scatter with the published anchors), the best design per objective, and the
  * full design report of the best-latency design.
  */
+import { writeReport, type WriteOptions } from '../../report/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { designFromObject } from '../design/load.js';
-import { UserError } from '../errors.js';
-import { getPart } from '../hw/parts.js';
-import { evaluatePerformance } from '../sim/timing/index.js';
-import type { RunConfig } from '../dse/config.js';
-import type { DseSummary } from '../dse/run.js';
-import type { PointJson } from '../dse/output.js';
-import { pointObject } from '../dse/space.js';
-import type { Block, Report } from './document.js';
-import { fmt } from './charts/frame.js';
-import { front2d, paretoChart, type AxisSpec, type ScatterPoint } from './charts/pareto.js';
-import { designBlocks } from './design-report.js';
-import { anchorsFor } from './references.js';
-import { METRICS } from '../dse/metrics.js';
-import type { Objective } from '../dse/metrics.js';
-import { resolveModel } from '../model/file.js';
+import { designFromObject } from '../../design/load.js';
+import { UserError } from '../../errors.js';
+import { getPart } from '../../parts/parts.js';
+import { evaluatePerformance } from '../../sim/timing/index.js';
+import type { RunConfig } from '../config.js';
+import type { DseSummary } from '../run.js';
+import type { PointJson } from '../output.js';
+import { pointObject } from '../space.js';
+import type { Block, Report } from '../../report/document.js';
+import { fmt } from '../../report/charts/frame.js';
+import { front2d, paretoChart, type AxisSpec, type ScatterPoint } from '../../report/charts/pareto.js';
+import { designBlocks } from '../../report/design-report.js';
+import { anchorsFor } from '../../report/references.js';
+import { METRICS } from '../metrics.js';
+import type { Objective } from '../metrics.js';
+import { resolveModel } from '../../model/file.js';
 import { bindingBlocks } from './dse-binding.js';
 
 /** Most points drawn in the scatter (front points always; the rest thinned evenly by id). */
@@ -188,4 +189,9 @@ export function buildDseReport(run: DseRun): Report {
     blocks.push(...designBlocks(design, evaluatePerformance(design), part, 2));
   }
   return { title: `vitforge design-space exploration — ${String(space.base.model)} on ${part.board}`, blocks };
+}
+
+/** Write the report of the DSE run in `dseDir` into `outDir` (replaced atomically). */
+export async function writeDseReport(dseDir: string, outDir: string, opts: WriteOptions = {}): Promise<string[]> {
+  return writeReport(buildDseReport(readDseRun(dseDir)), outDir, opts);
 }
