@@ -27,7 +27,15 @@ export interface UnitResources {
 const MATH_COST = new Map<string, { dsp: number; bram36: number; lut: number; ff: number }>();
 
 /** One pipelined math unit of the design's types (src/fixed/math/costs.ts), memoised by the types' spelling. */
+const PER_DESIGN = new WeakMap<DesignPoint, Partial<Record<MathFn, { dsp: number; bram36: number; lut: number; ff: number }>>>();
+
 export function mathCost(design: DesignPoint, fn: MathFn): { dsp: number; bram36: number; lut: number; ff: number } {
+  let mine = PER_DESIGN.get(design);
+  if (!mine) PER_DESIGN.set(design, (mine = {}));
+  return (mine[fn] ??= sharedMathCost(design, fn));
+}
+
+function sharedMathCost(design: DesignPoint, fn: MathFn): { dsp: number; bram36: number; lut: number; ff: number } {
   const t = design.types;
   const key = `${fn}:${JSON.stringify(fn === 'gelu' ? [t.fm, t.geluTable, design.gelu] : fn === 'rsqrt' ? [t.lnStat] : [t.fm, t.softmax])}`;
   let c = MATH_COST.get(key);

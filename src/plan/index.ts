@@ -53,29 +53,53 @@ function kernelUnit(counter: number, moe: boolean): UnitSpec {
   };
 }
 
-export function lowerPlan(design: DesignPoint, opts: PlanOptions): LoweredPlan {
-  let per = CACHE.get(design);
-  if (!per) CACHE.set(design, (per = new Map()));
-  const hit = per.get(opts.uram);
-  if (hit) return hit;
+/** The structure of a plan, shared by every design that differs only in clock, part memory or name. */
+type PlanCore = Omit<LoweredPlan, 'design' | 'clockMHz'>;
+
+// Keyed by the model object (presets are shared objects) and the structural fields: DSE points
+// that differ only in their clock reuse the units, loops and the memoised schedule.
+const CORES = new WeakMap<object, Map<string, PlanCore>>();
+const MAX_CORES_PER_MODEL = 256;
+
+function structuralKey(d: DesignPoint, uram: boolean): string {
+  return JSON.stringify([d.types, d.linear, d.attention, d.axiBits, d.buffers, d.gelu, uram]);
+}
+
+function lowerCore(design: DesignPoint, uram: boolean): PlanCore {
   const g = geometry(design);
-  const units = buildUnits(design, g, opts.uram);
+  const units = buildUnits(design, g, uram);
   const n = units.reduce((a, u) => a + u.loops.length, 0);
   units.push(kernelUnit(n, g.experts > 0));
   const loops = units.flatMap((u) => u.loops);
   const byId = new Map(loops.map((l) => [l.id, l]));
   const ctx: ScheduleContext = { d: design, g, byId, calls: new Map(), blocks: new Map(), index: new Map() };
-  const schedule = (queues: QueueLengths): UnitCall[] => imageSchedule(ctx, queues);
-  const scheduleBlocks = (queues: QueueLengths): BlockedSchedule => blockedSchedule(ctx, queues);
-  const plan: LoweredPlan = {
-    design: design.name, clockMHz: design.clockMHz, axiBits: design.axiBits, units, loops, bundles: BUNDLES,
-    constants: {}, geometry: g, regions: fmRegions(g), byId, schedule, scheduleBlocks,
+  return {
+    axiBits: design.axiBits, units, loops, bundles: BUNDLES, constants: {}, geometry: g, regions: fmRegions(g), byId,
+    schedule: (queues: QueueLengths): UnitCall[] => imageSchedule(ctx, queues),
+    scheduleBlocks: (queues: QueueLengths): BlockedSchedule => blockedSchedule(ctx, queues),
   };
+}
+
+export function lowerPlan(design: DesignPoint, opts: PlanOptions): LoweredPlan {
+  let per = CACHE.get(design);
+  if (!per) CACHE.set(design, (per = new Map()));
+  const hit = per.get(opts.uram);
+  if (hit) return hit;
+  let cores = CORES.get(design.model);
+  if (!cores) CORES.set(design.model, (cores = new Map()));
+  const key = structuralKey(design, opts.uram);
+  let core = cores.get(key);
+  if (!core) {
+    if (cores.size >= MAX_CORES_PER_MODEL) cores.clear();
+    cores.set(key, (core = lowerCore(design, opts.uram)));
+  }
+  const plan: LoweredPlan = { ...core, design: design.name, clockMHz: design.clockMHz };
   per.set(opts.uram, plan);
   return plan;
 }
 
-const BOUNDED = new WeakSet<LoweredPlan>();
+// Keyed by the loops array: plans of one structure share their loops.
+const BOUNDED = new WeakSet<readonly LoopSpec[]>();
 
 /**
  * Fill every loop's `tripMin..tripMax` (the LOOP_TRIPCOUNT bounds the templates print) over the
@@ -83,7 +107,7 @@ const BOUNDED = new WeakSet<LoweredPlan>();
  * bounds do not depend on one image's routing. Only the generator and `vitforge plan` need them.
  */
 export function withTripBounds(plan: LoweredPlan, design: DesignPoint): LoweredPlan {
-  if (BOUNDED.has(plan)) return plan;
+  if (BOUNDED.has(plan.loops)) return plan;
   const g = plan.geometry;
   const T = g.dims.tokens;
   const skewed = Array.from({ length: g.experts }, (_, e) => (e < g.topK ? T : 0));
@@ -105,6 +129,6 @@ export function withTripBounds(plan: LoweredPlan, design: DesignPoint): LoweredP
   for (const l of loops) if (l.tripMin === Infinity) l.tripMin = 0;
   // A queue can hold a single token: the expert loops' lower bound is 1 row.
   for (const id of ['linear.gather_rows', 'linear.scatter_rows']) if (plan.byId.has(id)) (plan.byId.get(id) as LoopSpec).tripMin = 1;
-  BOUNDED.add(plan);
+  BOUNDED.add(plan.loops);
   return plan;
 }

@@ -28,11 +28,27 @@ interface UnitShape {
   readonly concurrency: number;
 }
 
-const SHAPES = new WeakMap<LoweredPlan, Map<string, UnitShape>>();
-const COSTS = new WeakMap<LoweredPlan, Map<string, CallCost>>();
+// Keyed by the units array: plans of one structure share it (src/plan/index.ts).
+const SHAPES = new WeakMap<readonly UnitSpec[], Map<string, UnitShape>>();
+// Per structure (units array) and memory figures: designs that differ only in name reuse costs.
+const COSTS = new WeakMap<readonly UnitSpec[], Map<string, Map<string, CallCost>>>();
+const MEM_KEYS = new WeakMap<MemoryModel, string>();
+
+function costMemo(plan: LoweredPlan, mem: MemoryModel): Map<string, CallCost> {
+  let byMem = COSTS.get(plan.units);
+  if (!byMem) COSTS.set(plan.units, (byMem = new Map()));
+  let key = MEM_KEYS.get(mem);
+  if (key === undefined) MEM_KEYS.set(mem, (key = `${mem.beatBytes}:${mem.portBytesPerCycle}:${mem.aggregateBytesPerCycle}:${mem.latency}`));
+  let memo = byMem.get(key);
+  if (!memo) {
+    if (byMem.size > 64) byMem.clear();
+    byMem.set(key, (memo = new Map()));
+  }
+  return memo;
+}
 
 function shapes(plan: LoweredPlan): Map<string, UnitShape> {
-  let s = SHAPES.get(plan);
+  let s = SHAPES.get(plan.units);
   if (s) return s;
   s = new Map();
   for (const unit of plan.units) {
@@ -50,7 +66,7 @@ function shapes(plan: LoweredPlan): Map<string, UnitShape> {
       : Math.max(1, ...unit.loops.map(axiOf));
     s.set(unit.id, { unit, children, top, concurrency: Math.max(1, concurrency) });
   }
-  SHAPES.set(plan, s);
+  SHAPES.set(plan.units, s);
   return s;
 }
 
@@ -75,8 +91,7 @@ export function axiII(l: LoopSpec, mem: MemoryModel, concurrency: number): numbe
 interface Acc { cycles: number; compute: number; memory: number; bytes: number }
 
 export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): CallCost {
-  let memo = COSTS.get(plan);
-  if (!memo) COSTS.set(plan, (memo = new Map()));
+  const memo = costMemo(plan, mem);
   const hit = memo.get(call.key);
   if (hit) return hit;
   const shape = shapes(plan).get(call.unit)!;
