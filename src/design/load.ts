@@ -82,12 +82,12 @@ export function designFromObject(raw: unknown, baseDir = process.cwd()): DesignP
   const outDims = [model.dim, 3 * model.dim, ...hiddens];
   for (const k of inDims) {
     if (!divides(tileIn, k)) {
-      throw new UserError('linear.tileIn', `${tileIn} does not divide the linear input width ${k}`, `a common divisor of ${inDims.join(', ')}`);
+      throw new UserError('linear.tileIn', `${tileIn} does not divide the linear input width ${k}`, `a common divisor of ${[...new Set(inDims)].sort((a, b) => a - b).join(', ')}`);
     }
   }
   for (const n of outDims) {
     if (!divides(tileOut, n)) {
-      throw new UserError('linear.tileOut', `${tileOut} does not divide the linear output width ${n}`, `a common divisor of ${outDims.join(', ')}`);
+      throw new UserError('linear.tileOut', `${tileOut} does not divide the linear output width ${n}`, `a common divisor of ${[...new Set(outDims)].sort((a, b) => a - b).join(', ')}`);
     }
   }
 

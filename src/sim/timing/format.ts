@@ -68,7 +68,8 @@ export function formatReport(r: PerformanceReport, part: Part, detail = false): 
   const resLine = (k: 'dsp' | 'bram36' | 'uram' | 'lut' | 'ff', cap: number): string => `${k} ${int(res[k])}/${int(cap)} (${pct(res.util[k])})`;
   const lines = [
     `design     ${r.design}  (${part.board}, ${part.device}, ${r.clockMHz} MHz)`,
-    `routing    ${r.routingSource}`,
+    // MoE models only: the routing behind the expert queue lengths.
+    ...(r.stages.some((st) => st.stage === 'experts') ? [`routing    ${r.routingSource}`] : []),
     `latency    ${r.latencyMs.toFixed(3)} ms  (${int(r.cycles)} cycles; ${(1000 / r.latencyMs).toFixed(1)} images/s)`,
     `throughput ${r.gops.toFixed(2)} GOPS  (${int(r.macs)} MACs/image; ops = 2 per MAC + element-wise)`,
     `bound      ${pct(r.memoryBoundFraction)} of cycles in memory-bound stages`,
