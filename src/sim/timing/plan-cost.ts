@@ -24,8 +24,6 @@ interface UnitShape {
   readonly unit: UnitSpec;
   readonly children: ReadonlyMap<string, readonly LoopSpec[]>;
   readonly top: readonly LoopSpec[];
-  /** AXI streams that run at once in this unit (for the per-stream share of the memory system). */
-  readonly concurrency: number;
 }
 
 const SHAPES = new WeakMap<LoweredPlan, Map<string, UnitShape>>();
@@ -42,23 +40,10 @@ function shapes(plan: LoweredPlan): Map<string, UnitShape> {
       if (l.parent) children.set(l.parent, [...(children.get(l.parent) ?? []), l]);
       else top.push(l);
     }
-    // A dataflow region runs all its processes' streams at once; otherwise one loop at a time.
-    const axiOf = (l: LoopSpec): number => l.axi.length;
-    const concurrency = unit.dataflow
-      ? [...unit.dataflow.chain, ...unit.dataflow.independent].reduce((a, p) =>
-        a + Math.max(0, ...unit.loops.filter((l) => processOf(unit, l) === p).map(axiOf)), 0)
-      : Math.max(1, ...unit.loops.map(axiOf));
-    s.set(unit.id, { unit, children, top, concurrency: Math.max(1, concurrency) });
+    s.set(unit.id, { unit, children, top });
   }
   SHAPES.set(plan, s);
   return s;
-}
-
-/** The process a loop runs in: its own or its outermost parent's. */
-function processOf(unit: UnitSpec, l: LoopSpec): string | undefined {
-  let cur: LoopSpec | undefined = l;
-  while (cur?.parent) cur = unit.loops.find((x) => x.id === cur!.parent);
-  return cur?.process;
 }
 
 /** Cycles per iteration the loop's AXI streams allow, when `concurrency` streams share the memory. */
@@ -88,7 +73,9 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
     const [I, E] = iters.get(l.index) ?? [0, 0];
     if (I === 0) return { cycles: 0, compute: 0 };
     if (l.ii !== null) {
-      const a = axiII(l, mem, shape.concurrency);
+      // The loop's own streams run together; streams of other processes share the DRAM only
+      // while they move data, which the call-level aggregate bound below accounts for.
+      const a = axiII(l, mem, l.axi.length);
       const ii = Math.max(l.ii, a);
       const lat = l.axi.length > 0 ? mem.latency : 0;
       if (l.axi.length > 0) {
@@ -111,8 +98,11 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
   const procCost = new Map<string, { cycles: number; compute: number; fill: number }>();
   let seq = 0;
   let seqCompute = 0;
+  let regionBytes = 0;
   for (const l of shape.top) {
+    const before = acc.bytes;
     const r = cost(l);
+    if (df && l.process) regionBytes += acc.bytes - before;
     if (df && l.process) {
       const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0 };
       const [I] = iters.get(l.index) ?? [0, 0];
@@ -138,6 +128,8 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
       }
     }
   }
+  // A dataflow region cannot move its bytes faster than the DRAM's aggregate rate.
+  if (df) region = Math.max(region, regionBytes / mem.aggregateBytesPerCycle);
   // A call takes whole cycles: the fractional beats of a shared port round up once per call.
   const out: CallCost = {
     cycles: Math.ceil(seq + region) + LATENCY.call, computeCycles: Math.ceil(seqCompute + regionCompute) + LATENCY.call,

@@ -155,44 +155,69 @@ export class Process {
     const busyFrom = prevEnd;
     let waitFifo = 0;
     let waitMem = 0;
+    if (op.ins.length === 0 && op.outs.length === 0 && r.ws.length === 0) {
+      // No FIFO and no write: iterations go at II as far as the delivered beats reach (closed form).
+      let lim = op.n;
+      for (const rs of r.rs) lim = Math.min(lim, rs.delivered);
+      if (lim > r.j) {
+        const b = lim - r.j;
+        r.last = prevEnd + (b - 1) * op.ii;
+        r.j = lim;
+        prevEnd = r.last + op.ii;
+        for (const rs of r.rs) rs.consume(b);
+      }
+      if (r.j < op.n) return this.block(r, prevEnd, { kind: 'memory' }, 0, 0, busyFrom);
+    }
+    // Wake-ups and read credits go out once per batch: everything it commits carries its own cycle.
+    const j0 = r.j;
+    const flush = (): void => {
+      if (r.j === j0) return;
+      for (const x of op.ins) x.fifo.producerWake?.();
+      for (const f of op.outs) f.consumerWake?.();
+      for (const rs of r.rs) rs.consume(r.j - j0);
+    };
+    const stop = (on: NonNullable<Process['waitingOn']>): false => {
+      flush();
+      return this.block(r, prevEnd, on, waitFifo, waitMem, busyFrom);
+    };
+    const nIn = op.ins.length;
+    const nOut = op.outs.length;
     while (r.j < op.n) {
       const j = r.j;
       let s = prevEnd;
       let why: State = 'busy';
-      for (let k = 0; k < op.ins.length; k++) {
+      for (let k = 0; k < nIn; k++) {
         const { fifo, words } = op.ins[k]!;
         // Iteration j reads a new word when ⌊(j+1)·w/n⌋ passes the words read so far.
-        const need = Math.floor(((j + 1) * words) / op.n);
-        if (need > r.inWord[k]!) {
+        if (Math.floor(((j + 1) * words) / op.n) > r.inWord[k]!) {
           const w = fifo.read;
-          if (w >= fifo.written) return this.block(r, prevEnd, { kind: 'empty', fifo }, waitFifo, waitMem, busyFrom);
+          if (w >= fifo.written) return stop({ kind: 'empty', fifo });
           if (fifo.vis[w]! > s) { s = fifo.vis[w]!; why = 'fifo'; }
         }
       }
-      for (let k = 0; k < op.outs.length; k++) {
+      for (let k = 0; k < nOut; k++) {
         const f = op.outs[k]!;
         const m = f.written - cap[k]!;
         if (m >= 0) {
-          if (m >= f.read) return this.block(r, prevEnd, { kind: 'full', fifo: f }, waitFifo, waitMem, busyFrom);
+          if (m >= f.read) return stop({ kind: 'full', fifo: f });
           if (f.readAt[m]! > s) { s = f.readAt[m]!; why = 'fifo'; }
         }
       }
-      for (const rs of r.rs) if (j >= rs.delivered) return this.block(r, prevEnd, { kind: 'memory' }, waitFifo, waitMem, busyFrom);
-      for (const ws of r.ws) if (j - ws.bufferBeats >= ws.transferred) return this.block(r, prevEnd, { kind: 'memory' }, waitFifo, waitMem, busyFrom);
+      for (const rs of r.rs) if (j >= rs.delivered) return stop({ kind: 'memory' });
+      for (const ws of r.ws) if (j - ws.bufferBeats >= ws.transferred) return stop({ kind: 'memory' });
       if (why === 'fifo') waitFifo += s - prevEnd;
       // Commit iteration j at cycle s.
-      for (let k = 0; k < op.ins.length; k++) {
+      for (let k = 0; k < nIn; k++) {
         const need = Math.floor(((j + 1) * op.ins[k]!.words) / op.n);
         while (r.inWord[k]! < need) { op.ins[k]!.fifo.pop(s); r.inWord[k]!++; }
-        op.ins[k]!.fifo.producerWake?.();
       }
-      for (const f of op.outs) { f.push(s + op.depth); f.consumerWake?.(); }
-      for (const rs of r.rs) rs.consume(1);
+      for (let k = 0; k < nOut; k++) op.outs[k]!.push(s + op.depth);
       for (const ws of r.ws) ws.wrote(j, s + op.depth);
       r.last = s;
       r.j++;
       prevEnd = s + op.ii;
     }
+    flush();
     this.account(busyFrom, r.last + op.ii, waitFifo, waitMem);
     this.time = r.last + op.ii;
     return true;
