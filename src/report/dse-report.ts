@@ -17,6 +17,7 @@ import type { Block, Report } from './document.js';
 import { fmt } from './charts/frame.js';
 import { front2d, paretoChart, type AxisSpec, type ScatterPoint } from './charts/pareto.js';
 import { designBlocks } from './design-report.js';
+import { simulateImage } from '../sim/timing/event/index.js';
 import { anchorsFor } from './references.js';
 import { METRICS } from '../dse/metrics.js';
 import type { Objective } from '../dse/metrics.js';
@@ -182,7 +183,7 @@ export function buildDseReport(run: DseRun): Report {
     const obj = pointObject(space, leadPoint.idx);
     obj.name = `dse-point-${leadPoint.id}`;
     const design = designFromObject(obj);
-    blocks.push(...designBlocks(design, evaluatePerformance(design), part, 2));
+    blocks.push(...designBlocks(design, evaluatePerformance(design), part, 2, simulateImage(design)));
   }
   return { title: `vitforge design-space exploration — ${String(space.base.model)} on ${part.board}`, blocks };
 }

@@ -8,6 +8,7 @@
  */
 import type { LoopSpec, LoweredPlan, UnitCall, UnitSpec } from '../../plan/index.js';
 import { LATENCY } from '../../plan/latency.js';
+import { AXI } from '../../plan/streams.js';
 import { dataflow } from './pipeline.js';
 import { streamRate, type MemoryModel } from './memory.js';
 
@@ -57,6 +58,12 @@ export function axiII(l: LoopSpec, mem: MemoryModel, concurrency: number): numbe
   return ii;
 }
 
+/** Beats of the last burst of a sequential transfer of `n` beats (bursts of AXI.maxBurstBeats). */
+function lastBurst(n: number): number {
+  const b = AXI.maxBurstBeats;
+  return n - b * Math.floor((Math.ceil(n) - 1) / b);
+}
+
 interface Acc { cycles: number; compute: number; memory: number; bytes: number }
 
 export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): CallCost {
@@ -69,6 +76,9 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
   for (const t of call.trips) iters.set(t.loop, [t.iterations, t.entries]);
 
   const acc: Acc = { cycles: 0, compute: 0, memory: 0, bytes: 0 };
+  // Per entry of a pipelined loop: depth, request/response latency and write tail (the fill or
+  // drain a dataflow neighbour sees).
+  const fillOf = new Map<number, number>();
   const cost = (l: LoopSpec): { cycles: number; compute: number } => {
     const [I, E] = iters.get(l.index) ?? [0, 0];
     if (I === 0) return { cycles: 0, compute: 0 };
@@ -77,12 +87,18 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
       // while they move data, which the call-level aggregate bound below accounts for.
       const a = axiII(l, mem, l.axi.length);
       const ii = Math.max(l.ii, a);
-      const lat = l.axi.length > 0 ? mem.latency : 0;
+      // A read waits for its first beat, a write for its last response: a loop that reads and
+      // writes (residual, MoE scatter) pays both.
+      const lat = (l.axi.some((x) => x.dir === 'read') ? mem.latency : 0) + (l.axi.some((x) => x.dir === 'write') ? mem.latency : 0);
       if (l.axi.length > 0) {
         acc.memory += I * a + E * lat;
         acc.bytes += I * l.axi.length * mem.beatBytes;
       }
-      return { cycles: (I - E) * ii + E * (l.depth + lat), compute: (I - E) * l.ii + E * l.depth };
+      // A write burst leaves the m_axi adapter once its last beat is in: an entry's last burst
+      // crosses the port after the loop's last iteration.
+      const tail = l.axi.some((x) => x.dir === 'write') ? E * lastBurst(I / E) * (mem.beatBytes / streamRate(mem, l.axi.length)) : 0;
+      fillOf.set(l.index, l.depth + lat + tail / E);
+      return { cycles: (I - E) * ii + E * (l.depth + lat) + tail, compute: (I - E) * l.ii + E * l.depth };
     }
     let cycles = I * (l.depth + l.bodyLatency);
     let compute = cycles;
@@ -107,7 +123,7 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
       const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0 };
       const [I] = iters.get(l.index) ?? [0, 0];
       // First output of a process: one iteration of its first active loop.
-      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? l.depth + (l.axi.length > 0 ? mem.latency : 0) : r.cycles / I;
+      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? fillOf.get(l.index)! : r.cycles / I;
       procCost.set(l.process, { cycles: p.cycles + r.cycles, compute: p.compute + r.compute, fill: p.fill });
     } else {
       seq += r.cycles;

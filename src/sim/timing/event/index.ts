@@ -90,6 +90,7 @@ export function memoryConfig(design: DesignPoint, binCycles: number): MemoryConf
     aggregateBytes: (m.practicalGBps * 1000) / f,
     latency: Math.ceil((m.latencyNs * f) / 1000),
     ports: m.ports,
+    duplex: m.ports > m.channels,
     burstBeats: AXI.maxBurstBeats, readOutstanding: AXI.readOutstanding, writeOutstanding: AXI.writeOutstanding,
     binCycles,
   };
@@ -187,7 +188,8 @@ export function simulateImage(design: DesignPoint, routing?: RoutingStats, opts:
   const ports: PortActivity[] = series.map((s, p) => ({
     port: p, bundles: plan.bundles.map((b) => b.id).filter((_, i) => i % nPorts === p), readBytes: bytes[p]!.read, writeBytes: bytes[p]!.write,
     utilisation: cycles > 0 ? (bytes[p]!.read + bytes[p]!.write) / (cycles * cap) : 0,
-    series: Array.from(s, (v) => v / (binCycles * cap)),
+    // Call bins are spread over image bins assuming a uniform rate within each: clamp the overshoot.
+    series: Array.from(s, (v) => Math.min(1, v / (binCycles * cap))),
   }));
   return {
     engine: 'event', design: design.name, clockMHz: design.clockMHz, cycles, latencyMs: cycles / (design.clockMHz * 1e3), routingSource,

@@ -19,6 +19,12 @@ export interface MemoryConfig {
   /** Cycles from a read request to its first beat; from a write's last beat to its response. */
   readonly latency: number;
   readonly ports: number;
+  /**
+   * Reads and writes of one port have their own capacity (ZynqMP HP ports: separate AXI read and
+   * write data channels in front of one DRAM); false where a port is a DRAM channel (Alveo DDR
+   * banks, HBM pseudo-channels), whose bandwidth both directions share.
+   */
+  readonly duplex: boolean;
   readonly burstBeats: number;
   readonly readOutstanding: number;
   readonly writeOutstanding: number;
@@ -26,7 +32,11 @@ export interface MemoryConfig {
   readonly binCycles: number;
 }
 
-/** Beats of a read handed to the loop per event: bounds the engine's events and its lag (≤ this many cycles per stream). */
+/**
+ * Beats of a read handed to the loop per event: the first beat of a burst alone, then chunks
+ * doubling up to this size. Bounds the engine's events (≈ 7 per 64-beat burst) while the loop
+ * sees the first beat at its exact cycle; a loop waiting for data lags by at most one chunk.
+ */
 export const DELIVERY_BEATS = 16;
 const EPS = 1e-9;
 
@@ -36,8 +46,9 @@ interface Burst {
   /** Earliest cycle its data may move (read: request + latency). */
   readonly ready: number;
   bytesLeft: number;
-  /** Read: bytes left before the next delivery to the loop. */
+  /** Read: bytes left before the next delivery to the loop, and that delivery's size in beats. */
   chunkLeft: number;
+  chunk: number;
   rate: number;
   last: number;
   version: number;
@@ -79,8 +90,10 @@ export class MemorySystem {
   private readonly active: Burst[] = [];
   readonly ports: PortStats[];
   private readonly portOf = new Map<string, number>();
+  private readonly groupCount: Int32Array;
 
   constructor(private readonly q: EventQueue, readonly cfg: MemoryConfig, bundles: readonly string[]) {
+    this.groupCount = new Int32Array(2 * Math.max(1, cfg.ports));
     this.ports = Array.from({ length: Math.min(cfg.ports, bundles.length) }, (_, p) => ({ port: p, bundles: [], readBytes: 0, writeBytes: 0, bins: [] }));
     // Bundles take ports in order; with fewer ports than bundles they share round-robin.
     bundles.forEach((b, i) => {
@@ -141,7 +154,7 @@ export class MemorySystem {
   /** A stream's bursts move data one after another (in-order AXI data); the next starts when the previous ends. */
   private enqueue(s: Stream, beats: number, ready: number): void {
     const bytes = beats * this.cfg.beatBytes;
-    const b: Burst = { stream: s, beats, ready, bytesLeft: bytes, chunkLeft: Math.min(bytes, DELIVERY_BEATS * this.cfg.beatBytes), rate: 0, last: 0, version: 0 };
+    const b: Burst = { stream: s, beats, ready, bytesLeft: bytes, chunkLeft: Math.min(bytes, this.cfg.beatBytes), chunk: 1, rate: 0, last: 0, version: 0 };
     s.queue.push(b);
     if (s.queue.length === 1) this.q.at(ready, () => this.activate(b));
   }
@@ -183,25 +196,36 @@ export class MemorySystem {
     }
   }
 
-  /** Max-min fair rates: equal shares of each port direction, then water-filling the DRAM's aggregate. */
+  /** Max-min fair rates: equal shares of each port (direction), then water-filling the DRAM's aggregate. */
   private resolve(): void {
-    const groups = new Map<number, number>();
-    const key = (b: Burst): number => b.stream.port * 2 + (b.stream.dir === 'read' ? 0 : 1);
-    for (const b of this.active) groups.set(key(b), (groups.get(key(b)) ?? 0) + 1);
-    const order = [...this.active].sort((x, y) => this.cfg.portBytes / groups.get(key(x))! - this.cfg.portBytes / groups.get(key(y))!);
-    let left = this.cfg.aggregateBytes;
-    let n = order.length;
-    for (const b of order) {
-      b.rate = Math.min(this.cfg.portBytes / groups.get(key(b))!, left / n);
-      left -= b.rate;
-      n--;
+    const act = this.active;
+    const n = this.groupCount;
+    n.fill(0);
+    for (const b of act) n[this.key(b)]!++;
+    let sum = 0;
+    for (const b of act) sum += (b.rate = this.cfg.portBytes / n[this.key(b)]!);
+    if (sum > this.cfg.aggregateBytes) {
+      // Water-filling: the smallest shares are met in full, the rest split what remains.
+      const order = [...act].sort((x, y) => x.rate - y.rate);
+      let left = this.cfg.aggregateBytes;
+      let k = order.length;
+      for (const b of order) {
+        b.rate = Math.min(b.rate, left / k);
+        left -= b.rate;
+        k--;
+      }
     }
     const now = this.q.now;
-    for (const b of this.active) {
+    for (const b of act) {
       const v = ++b.version;
       const next = b.stream.dir === 'read' ? Math.min(b.bytesLeft, b.chunkLeft) : b.bytesLeft;
       this.q.at(now + Math.max(0, next) / b.rate, () => { if (b.version === v) this.progress(b); });
     }
+  }
+
+  /** Capacity group of a burst: its port, and its direction where reads and writes have separate channels. */
+  private key(b: Burst): number {
+    return this.cfg.duplex ? b.stream.port * 2 + (b.stream.dir === 'read' ? 0 : 1) : b.stream.port * 2;
   }
 
   private progress(b: Burst): void {
@@ -211,7 +235,8 @@ export class MemorySystem {
     if (s.dir === 'read' && b.chunkLeft <= EPS * beat) {
       // Delivered = beats of finished bursts + the head burst's moved beats.
       s.delivered = s.requested - this.pendingBeats(s) - Math.round(b.bytesLeft / beat);
-      b.chunkLeft = Math.min(b.bytesLeft, DELIVERY_BEATS * beat);
+      b.chunk = Math.min(2 * b.chunk, DELIVERY_BEATS);
+      b.chunkLeft = Math.min(b.bytesLeft, b.chunk * beat);
       s.wake?.();
     }
     if (b.bytesLeft <= EPS * beat) this.finish(b);
