@@ -17,6 +17,7 @@ import type { Block, Report } from './document.js';
 import { fmt } from './charts/frame.js';
 import { front2d, paretoChart, type AxisSpec, type ScatterPoint } from './charts/pareto.js';
 import { designBlocks } from './design-report.js';
+import type { Verified } from '../dse/verify.js';
 import { simulateImage } from '../sim/timing/event/index.js';
 import { anchorsFor } from './references.js';
 import { METRICS } from '../dse/metrics.js';
@@ -30,6 +31,8 @@ export interface DseRun {
   readonly cfg: RunConfig;
   readonly summary: Omit<DseSummary, 'out'>;
   readonly points: PointJson[];
+  /** `dse --verify-top K`: the best designs re-run in the event engine (verify.json), when present. */
+  readonly verify?: { readonly k: number; readonly verified: readonly Verified[] };
 }
 
 export function readDseRun(dir: string): DseRun {
@@ -51,7 +54,9 @@ export function readDseRun(dir: string): DseRun {
       // A line cut short by a crash: the point is simply not shown (vitforge dse --resume redoes it).
     }
   }
-  return { cfg: parsed.config, summary: parsed.summary, points };
+  const vpath = join(dir, 'verify.json');
+  const verify = existsSync(vpath) ? (JSON.parse(readFileSync(vpath, 'utf8')) as DseRun['verify']) : undefined;
+  return { cfg: parsed.config, summary: parsed.summary, points, ...(verify ? { verify } : {}) };
 }
 
 function metric(p: PointJson, name: string): number {
@@ -177,6 +182,16 @@ export function buildDseReport(run: DseRun): Report {
     head: ['objective', 'point', 'value', 'design file'], numeric: [false, true, true, false],
     rows: Object.entries(summary.best).map(([label, b]) => [label, b.id, fmt(b.value), `best-${label}.yaml`]),
   } });
+  if (run.verify) {
+    const v = run.verify;
+    blocks.push({ kind: 'heading', text: `Event-engine check of the ${v.k} best designs` });
+    blocks.push({ kind: 'text', text: 'Each design re-run in the discrete-event engine (docs/performance-model.md, "Two engines"); disagreement = event / analytic − 1 (also in points.csv).' });
+    blocks.push({ kind: 'table', table: {
+      head: ['point', 'analytic ms', 'event ms', 'disagreement', 'largest stage difference', 'warnings'], numeric: [true, true, true, true, false, false],
+      rows: v.verified.map((x) => [x.id, fmt(x.analyticMs), fmt(x.eventMs), `${(100 * x.disagreement).toFixed(2)}%`,
+        `${x.worstStage} ${(100 * x.worstStageDiff).toFixed(1)}%`, x.warnings.length ? x.warnings.join('; ') : '—']),
+    } });
+  }
   const lead = summary.best.latency ?? Object.values(summary.best)[0];
   const leadPoint = lead ? points.find((p) => p.id === lead.id) : undefined;
   if (leadPoint) {
