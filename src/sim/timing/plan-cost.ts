@@ -94,9 +94,15 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
         acc.memory += I * a + E * lat;
         acc.bytes += I * l.axi.length * mem.beatBytes;
       }
-      // A write burst leaves the m_axi adapter once its last beat is in: an entry's last burst
-      // crosses the port after the loop's last iteration.
-      const tail = l.axi.some((x) => x.dir === 'write') ? E * lastBurst(I / E) * (mem.beatBytes / streamRate(mem, l.axi.length)) : 0;
+      // A write burst leaves the m_axi adapter once its last beat is in: writes start after the
+      // first burst is written and end after the last burst crossed the port, so per entry of n
+      // beats at p cycles each the writes end max(last·p, first·ii + n·(p − ii)) after the loop.
+      let tail = 0;
+      if (l.axi.some((x) => x.dir === 'write')) {
+        const n = I / E;
+        const p = mem.beatBytes / streamRate(mem, l.axi.length);
+        tail = E * Math.max(lastBurst(n) * p, Math.min(AXI.maxBurstBeats, n) * ii + n * (p - ii));
+      }
       fillOf.set(l.index, l.depth + lat + tail / E);
       return { cycles: (I - E) * ii + E * (l.depth + lat) + tail, compute: (I - E) * l.ii + E * l.depth };
     }

@@ -102,17 +102,20 @@ export function simulateCall(plan: LoweredPlan, call: UnitCall, mcfg: MemoryConf
         yield { loop: l, n, ii: l.ii, depth: l.depth, ins: lin, outs: outs.get(l.id) ?? [], axiR: l.axi.filter((a) => a.dir === 'read').map((a) => a.bundle), axiW: l.axi.filter((a) => a.dir === 'write').map((a) => a.bundle) };
         continue;
       }
-      // Not pipelined: control cycles per iteration (reading its stream word, if any), then the inner loops.
-      const ctl = l.depth + l.bodyLatency;
+      // Not pipelined: control cycles per iteration (reading its stream word, if any), the first
+      // inner loop, the straight-line work that needs its result (e.g. RSQRT of the sums), the rest.
       const kids = shape.children.get(l.id) ?? [];
       const base = (done.get(`${l.id}#it`) ?? 0);
       done.set(`${l.id}#it`, base + n);
+      const control = (cycles: number, words: Op['ins']): Op => ({ loop: l, n: 1, ii: Math.max(1, cycles), depth: cycles, ins: words, outs: [], axiR: [], axiW: [] });
       for (let i = 0; i < n; i++) {
         const words = lin.map((x) => ({ fifo: x.fifo, words: share(x.words, n, i) }));
-        if (ctl > 0 || words.some((w) => w.words > 0)) yield { loop: l, n: 1, ii: Math.max(1, ctl), depth: ctl, ins: words, outs: [], axiR: [], axiW: [] };
-        for (const c of kids) {
+        if (l.depth > 0 || words.some((w) => w.words > 0)) yield control(l.depth, words);
+        if (kids.length === 0 && l.bodyLatency > 0) yield control(l.bodyLatency, []);
+        for (const [ci, c] of kids.entries()) {
           const ct = trips.get(c.id);
           if (ct && ct.E > 0) yield* entriesOf(c, share(ct.E, t.I, base + i));
+          if (ci === 0 && l.bodyLatency > 0) yield control(l.bodyLatency, []);
         }
       }
     }
@@ -152,8 +155,9 @@ export function simulateCall(plan: LoweredPlan, call: UnitCall, mcfg: MemoryConf
     // generated would hang; say so, and continue as if that FIFO were deep enough.
     const stuck = procs.find((p) => !p.done && p.waitingOn?.kind === 'full');
     if (!stuck) throw new Error(`event engine: ${unit.id} call stalled with no event pending (${procs.filter((p) => !p.done).map((p) => `${p.name}: ${p.waitingOn?.kind ?? 'running'}`).join(', ')})`);
-    const f = stuck.waitingOn!.fifo!;
-    const waits = procs.filter((p) => !p.done && p !== stuck).map((p) => `${p.name} waits on ${p.waitingOn?.fifo?.name ?? p.waitingOn?.kind ?? '?'}`);
+    const sw = stuck.waitingOn as { fifo: Fifo };
+    const f = sw.fifo;
+    const waits = procs.filter((p) => !p.done && p !== stuck).map((p) => `${p.name} waits on ${(p.waitingOn && 'fifo' in p.waitingOn ? p.waitingOn.fifo.name : p.waitingOn?.kind ?? '?')}`);
     warnings.push(`deadlock in ${unit.function}: ${stuck.name} blocks writing ${f.name} (depth ${f.depth}) while ${waits.join(', ')}; simulated as if ${f.name} were deep enough`);
     f.unbounded = true;
     stuck.wake();

@@ -34,8 +34,9 @@ export interface MemoryConfig {
 
 /**
  * Beats of a read handed to the loop per event: the first beat of a burst alone, then chunks
- * doubling up to this size. Bounds the engine's events (≈ 7 per 64-beat burst) while the loop
- * sees the first beat at its exact cycle; a loop waiting for data lags by at most one chunk.
+ * doubling up to this size and halving towards the burst's end. Bounds the engine's events
+ * (≈ 11 per 64-beat burst) while the loop sees a burst's first and last beats on time; in between
+ * a loop waiting for data lags by at most one chunk, which it catches up.
  */
 export const DELIVERY_BEATS = 16;
 const EPS = 1e-9;
@@ -46,12 +47,15 @@ interface Burst {
   /** Earliest cycle its data may move (read: request + latency). */
   readonly ready: number;
   bytesLeft: number;
-  /** Read: bytes left before the next delivery to the loop, and that delivery's size in beats. */
+  /** Read: bytes left before the next delivery to the loop, that delivery's size in beats, and when its first byte started moving. */
   chunkLeft: number;
   chunk: number;
+  chunkStart: number;
   rate: number;
   last: number;
   version: number;
+  /** Scheduled to move data (guards against a second activation). */
+  started: boolean;
 }
 
 class Stream {
@@ -66,15 +70,22 @@ class Stream {
   readonly queue: Burst[] = [];
   /** Write: times the loop wrote the last beat of each burst. */
   readonly burstReady: number[] = [];
+  /** Read: cycle each delivered beat arrived (interpolated within a delivery chunk). */
+  readonly at: Float64Array;
   /** Called when beats arrive (read), leave the buffer or are acknowledged (write). */
   wake: (() => void) | null = null;
-  constructor(readonly dir: 'read' | 'write', readonly port: number, readonly total: number, readonly bufferBeats: number) {}
+  constructor(readonly dir: 'read' | 'write', readonly port: number, readonly total: number, readonly bufferBeats: number) {
+    this.at = new Float64Array(dir === 'read' ? total : 0);
+  }
+  arrival(j: number): number {
+    return this.at[j]!;
+  }
   get done(): boolean {
     return this.dir === 'read' ? this.delivered >= this.total : this.responded >= this.total;
   }
 }
 
-export type ReadStream = Pick<Stream, 'delivered' | 'consumed' | 'total' | 'done' | 'wake'> & { consume(n: number): void };
+export type ReadStream = Pick<Stream, 'delivered' | 'consumed' | 'total' | 'done' | 'wake' | 'arrival'> & { consume(n: number): void };
 export type WriteStream = Pick<Stream, 'delivered' | 'transferred' | 'total' | 'done' | 'wake' | 'bufferBeats'> & { wrote(beat: number, time: number): void };
 
 export interface PortStats {
@@ -134,7 +145,8 @@ export class MemorySystem {
       if (s.requested - s.consumed + n > s.bufferBeats) break;
       s.requested += n;
       s.inFlight++;
-      this.enqueue(s, n, this.q.now + this.cfg.latency);
+      // `latency` is request to first beat: the burst's data starts moving one beat time earlier.
+      this.enqueue(s, n, this.q.now + Math.max(0, this.cfg.latency - this.cfg.beatBytes / this.cfg.portBytes));
     }
   }
 
@@ -154,14 +166,23 @@ export class MemorySystem {
   /** A stream's bursts move data one after another (in-order AXI data); the next starts when the previous ends. */
   private enqueue(s: Stream, beats: number, ready: number): void {
     const bytes = beats * this.cfg.beatBytes;
-    const b: Burst = { stream: s, beats, ready, bytesLeft: bytes, chunkLeft: Math.min(bytes, this.cfg.beatBytes), chunk: 1, rate: 0, last: 0, version: 0 };
+    const b: Burst = { stream: s, beats, ready, bytesLeft: bytes, chunkLeft: Math.min(bytes, this.cfg.beatBytes), chunk: 1, chunkStart: 0, rate: 0, last: 0, version: 0, started: false };
     s.queue.push(b);
-    if (s.queue.length === 1) this.q.at(ready, () => this.activate(b));
+    if (s.queue.length === 1) this.startNext(s);
+  }
+
+  /** The stream's head burst moves data from its ready cycle on (once). */
+  private startNext(s: Stream): void {
+    const next = s.queue[0];
+    if (!next || next.started) return;
+    next.started = true;
+    this.q.at(Math.max(next.ready, this.q.now), () => this.activate(next));
   }
 
   private activate(b: Burst): void {
     this.settle();
     b.last = this.q.now;
+    b.chunkStart = this.q.now;
     this.active.push(b);
     this.resolve();
   }
@@ -233,9 +254,17 @@ export class MemorySystem {
     const s = b.stream;
     const beat = this.cfg.beatBytes;
     if (s.dir === 'read' && b.chunkLeft <= EPS * beat) {
-      // Delivered = beats of finished bursts + the head burst's moved beats.
-      s.delivered = s.requested - this.pendingBeats(s) - Math.round(b.bytesLeft / beat);
-      b.chunk = Math.min(2 * b.chunk, DELIVERY_BEATS);
+      // Delivered = beats of finished bursts + the head burst's moved beats; the chunk's beats
+      // arrived evenly since it started (exact at its ends, where the rate changes are).
+      const upTo = s.requested - this.pendingBeats(s) - Math.round(b.bytesLeft / beat);
+      const from = s.delivered;
+      const now = this.q.now;
+      for (let k = from; k < upTo; k++) s.at[k] = b.chunkStart + ((k - from + 1) * (now - b.chunkStart)) / (upTo - from);
+      s.delivered = upTo;
+      b.chunkStart = now;
+      // Chunks double up to DELIVERY_BEATS and halve towards the burst's end, so a loop that
+      // keeps pace with the memory sees the first and the last beats of a burst on time.
+      b.chunk = Math.min(2 * b.chunk, DELIVERY_BEATS, Math.max(1, Math.ceil(b.bytesLeft / beat / 2)));
       b.chunkLeft = Math.min(b.bytesLeft, b.chunk * beat);
       s.wake?.();
     }
@@ -256,7 +285,8 @@ export class MemorySystem {
     s.queue.shift();
     if (s.dir === 'read') {
       s.inFlight--;
-      s.delivered = s.requested - this.pendingBeats(s);
+      // Every burst still queued (the new head included) has delivered nothing yet.
+      s.delivered = s.requested - this.pendingBeats(s) - (s.queue[0]?.beats ?? 0);
       this.issueReads(s);
     } else {
       s.transferred += b.beats;
@@ -267,8 +297,7 @@ export class MemorySystem {
         s.wake?.();
       });
     }
-    const next = s.queue[0];
-    if (next) this.q.at(Math.max(next.ready, this.q.now), () => this.activate(next));
+    this.startNext(s);
     s.wake?.();
     this.resolve();
   }

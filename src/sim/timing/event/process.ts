@@ -1,12 +1,17 @@
 /**
  * A process of the event engine: one C++ function of a unit (a dataflow process, or the whole
  * unit when it has no DATAFLOW region) executing its loop entries in order. A pipelined loop
- * entry issues iterations at its II, each waiting for its input words (FIFO or AXI beats) and
- * for room for its output; it runs in batches: at one event it plans every iteration whose
- * inputs are already committed, then sleeps until the batch ends or the resource it waits for
- * changes. An entry ends `depth` cycles after its last issue, and not before its AXI writes are
- * acknowledged. A loop that is not pipelined costs `depth + bodyLatency` control cycles per
- * iteration around its inner loops.
+ * entry issues iterations at its II, each waiting for its input words (FIFO words or AXI beats,
+ * at the cycle each became available) and for room for its output; it runs in batches: at one
+ * event it plans every iteration whose inputs are already committed, then sleeps until the batch
+ * ends or the resource it waits for changes. An entry ends `depth` cycles after its last issue,
+ * and not before its AXI writes are acknowledged. A loop that is not pipelined costs
+ * `depth + bodyLatency` control cycles per iteration around its inner loops (call.ts).
+ *
+ * Waking up late does not delay a process: iterations that waited for a word or a beat issue at
+ * the cycle it arrived (which may be before the wake-up event, by at most one delivery chunk),
+ * so chunked delivery costs events, not accuracy. Waits for write-buffer space or a write
+ * response resume at the wake-up itself (that is when the space or the response appeared).
  */
 import type { LoopSpec } from '../../../plan/index.js';
 import type { Fifo } from './fifo.js';
@@ -46,18 +51,22 @@ interface Running {
   readonly ws: WriteStream[];
 }
 
+/** empty/full: a FIFO; data: AXI read beats; space: the write adapter's buffer; response: write acknowledgements. */
+export type Wait = { readonly kind: 'empty' | 'full'; readonly fifo: Fifo } | { readonly kind: 'data' | 'space' | 'response' };
+
 const EPS = 1e-9;
 
 export class Process {
+  /** Cycle from which the process can act next (when blocked: the cycle it blocked at). */
   time = 0;
   done = false;
-  /** What the process waits for now (deadlock diagnosis). */
-  waitingOn: { kind: 'empty' | 'full' | 'memory'; fifo?: Fifo } | null = null;
+  waitingOn: Wait | null = null;
   readonly totals = { busy: 0, memory: 0, fifo: 0 };
   readonly segments: Segment[] = [];
-  /** Loop entries: label, start, end (trace). */
+  /** Loop entries: label, start, end (trace detail). */
   readonly entries: { label: string; start: number; end: number }[] = [];
   private cur: Running | null = null;
+  private peeked: Op | null = null;
   private pending = false;
   onDone: (() => void) | null = null;
 
@@ -69,7 +78,7 @@ export class Process {
     this.wake();
   }
 
-  /** Schedule a step now (several wake-ups at one time collapse into one step). */
+  /** Schedule a step (several wake-ups at one cycle collapse into one step). */
   wake(): void {
     if (this.pending || this.done) return;
     this.pending = true;
@@ -84,19 +93,22 @@ export class Process {
     else this.segments.push({ kind, start: from, end: to });
   }
 
-  private peeked: Op | null = null;
-
   private step(): void {
     const now = this.q.now;
-    for (;;) {
-      if (this.waitingOn) {
-        const w = this.waitingOn;
-        if (w.kind === 'empty') w.fifo!.consumerWake = null;
-        else if (w.kind === 'full') w.fifo!.producerWake = null;
-        this.mark(w.kind === 'memory' ? 'memory' : 'fifo', this.time, Math.max(now, this.time));
-        this.waitingOn = null;
+    const w = this.waitingOn;
+    if (w) {
+      this.waitingOn = null;
+      if (w.kind === 'empty') w.fifo.consumerWake = null;
+      else if (w.kind === 'full') w.fifo.producerWake = null;
+      else if (w.kind === 'space' || w.kind === 'response') {
+        this.mark('memory', this.time, now);
+        this.time = Math.max(now, this.time);
       }
+      // empty / full / data: the batch issues at the cycle the word or beat arrived.
+    } else {
       this.time = Math.max(now, this.time);
+    }
+    for (;;) {
       if (!this.cur) {
         if (!this.peeked) {
           const it = this.ops.next();
@@ -107,8 +119,9 @@ export class Process {
           }
           this.peeked = it.value;
         }
-        // An entry's AXI requests go out when it starts: start it at its own cycle.
+        // An entry's AXI requests go out when it starts: start it at its own cycle, not before.
         if (this.time > now + EPS) return this.sleepUntil(this.time);
+        if (this.peeked.axiR.length + this.peeked.axiW.length > 0 && this.time < now) this.time = now;
         const op = this.peeked;
         this.peeked = null;
         this.cur = {
@@ -129,8 +142,8 @@ export class Process {
         r.drained = true;
       }
       if (this.time > now + EPS) return this.sleepUntil(this.time);
-      if (r.ws.some((w) => !w.done)) {
-        this.waitingOn = { kind: 'memory' };
+      if (r.ws.some((x) => !x.done)) {
+        this.waitingOn = { kind: 'response' };
         return;
       }
       if (this.traceEntries) this.entries.push({ label: op.loop.label, start: r.start, end: this.time });
@@ -145,43 +158,40 @@ export class Process {
   }
 
   /**
-   * Plan iterations from `t`: true when the entry issued its last iteration, false when it waits
-   * (a wake-up is registered on what it waits for).
+   * Plan iterations from cycle `t`: true when the entry issued its last iteration, false when
+   * it waits (a wake-up is registered on what it waits for).
    */
   private batch(r: Running, t: number): boolean {
     const op = r.op;
-    const cap = op.outs.map((f) => f.capacity(Math.ceil(op.depth / op.ii)));
+    const inFlight = Math.ceil(op.depth / op.ii);
     let prevEnd = r.j === 0 ? t : Math.max(t, r.last + op.ii);
     const busyFrom = prevEnd;
     let waitFifo = 0;
     let waitMem = 0;
-    if (op.ins.length === 0 && op.outs.length === 0 && r.ws.length === 0) {
-      // No FIFO and no write: iterations go at II as far as the delivered beats reach (closed form).
-      let lim = op.n;
-      for (const rs of r.rs) lim = Math.min(lim, rs.delivered);
-      if (lim > r.j) {
-        const b = lim - r.j;
-        r.last = prevEnd + (b - 1) * op.ii;
-        r.j = lim;
-        prevEnd = r.last + op.ii;
-        for (const rs of r.rs) rs.consume(b);
-      }
-      if (r.j < op.n) return this.block(r, prevEnd, { kind: 'memory' }, 0, 0, busyFrom);
-    }
-    // Wake-ups and read credits go out once per batch: everything it commits carries its own cycle.
     const j0 = r.j;
-    const flush = (): void => {
-      if (r.j === j0) return;
-      for (const x of op.ins) x.fifo.producerWake?.();
-      for (const f of op.outs) f.consumerWake?.();
-      for (const rs of r.rs) rs.consume(r.j - j0);
-    };
-    const stop = (on: NonNullable<Process['waitingOn']>): false => {
-      flush();
-      return this.block(r, prevEnd, on, waitFifo, waitMem, busyFrom);
+    // Wake-ups and read credits go out once per batch: everything it commits carries its own cycle.
+    const stop = (on: Wait): false => {
+      if (r.j > j0) {
+        for (const x of op.ins) x.fifo.producerWake?.();
+        for (const f of op.outs) f.consumerWake?.();
+        for (const rs of r.rs) rs.consume(r.j - j0);
+        this.account(busyFrom, prevEnd, waitFifo, waitMem);
+      }
+      this.time = prevEnd;
+      this.waitingOn = on;
+      const wake = (): void => this.wake();
+      if (on.kind === 'empty') on.fifo.consumerWake = wake;
+      else if (on.kind === 'full') on.fifo.producerWake = wake;
+      return false;
     };
     const nIn = op.ins.length;
     const nOut = op.outs.length;
+    if (nIn === 0 && nOut === 0 && r.rs.length === 0 && r.ws.length === 0) {
+      // Nothing to wait for: every remaining iteration at II (closed form).
+      r.last = prevEnd + (op.n - 1 - r.j) * op.ii;
+      r.j = op.n;
+      prevEnd = r.last + op.ii;
+    }
     while (r.j < op.n) {
       const j = r.j;
       let s = prevEnd;
@@ -197,15 +207,20 @@ export class Process {
       }
       for (let k = 0; k < nOut; k++) {
         const f = op.outs[k]!;
-        const m = f.written - cap[k]!;
+        const m = f.written - f.capacity(inFlight);
         if (m >= 0) {
           if (m >= f.read) return stop({ kind: 'full', fifo: f });
           if (f.readAt[m]! > s) { s = f.readAt[m]!; why = 'fifo'; }
         }
       }
-      for (const rs of r.rs) if (j >= rs.delivered) return stop({ kind: 'memory' });
-      for (const ws of r.ws) if (j - ws.bufferBeats >= ws.transferred) return stop({ kind: 'memory' });
+      for (const rs of r.rs) {
+        if (j >= rs.delivered) return stop({ kind: 'data' });
+        const a = rs.arrival(j);
+        if (a > s) { s = a; why = 'memory'; }
+      }
+      for (const ws of r.ws) if (j - ws.bufferBeats >= ws.transferred) return stop({ kind: 'space' });
       if (why === 'fifo') waitFifo += s - prevEnd;
+      else if (why === 'memory') waitMem += s - prevEnd;
       // Commit iteration j at cycle s.
       for (let k = 0; k < nIn; k++) {
         const need = Math.floor(((j + 1) * op.ins[k]!.words) / op.n);
@@ -217,27 +232,20 @@ export class Process {
       r.j++;
       prevEnd = s + op.ii;
     }
-    flush();
-    this.account(busyFrom, r.last + op.ii, waitFifo, waitMem);
-    this.time = r.last + op.ii;
+    for (const x of op.ins) x.fifo.producerWake?.();
+    for (const f of op.outs) f.consumerWake?.();
+    for (const rs of r.rs) rs.consume(r.j - j0);
+    // The entry is busy up to its last issue; the drain (depth) follows in step().
+    this.account(busyFrom, Math.max(busyFrom, r.last), waitFifo, waitMem);
+    this.time = Math.max(busyFrom, r.last);
     return true;
   }
 
-  /** Busy time of a batch, its in-batch FIFO waits after it (their exact places do not matter for the totals). */
+  /** A batch's busy cycles, then its waits (their exact places do not matter for the totals). */
   private account(from: number, to: number, waitFifo: number, waitMem: number): void {
     const busy = to - from - waitFifo - waitMem;
     this.mark('busy', from, from + busy);
     this.mark('fifo', from + busy, from + busy + waitFifo);
     this.mark('memory', from + busy + waitFifo, to);
-  }
-
-  private block(r: Running, prevEnd: number, on: NonNullable<Process['waitingOn']>, waitFifo: number, waitMem: number, busyFrom: number): false {
-    if (r.j > 0 && prevEnd > busyFrom) this.account(busyFrom, prevEnd, waitFifo, waitMem);
-    this.time = prevEnd;
-    this.waitingOn = on;
-    const w = (): void => this.wake();
-    if (on.kind === 'empty') on.fifo!.consumerWake = w;
-    else if (on.kind === 'full') on.fifo!.producerWake = w;
-    return false;
   }
 }
