@@ -79,6 +79,8 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
   // Per entry of a pipelined loop: depth, request/response latency and write tail (the fill or
   // drain a dataflow neighbour sees).
   const fillOf = new Map<number, number>();
+  // Read latency of read-modify-write loops, which a consumer process overlaps with its wait.
+  const hiddenOf = new Map<number, number>();
   const cost = (l: LoopSpec): { cycles: number; compute: number } => {
     const [I, E] = iters.get(l.index) ?? [0, 0];
     if (I === 0) return { cycles: 0, compute: 0 };
@@ -98,26 +100,37 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
       // first burst is written and end after the last burst crossed the port, so per entry of n
       // beats at p cycles each the writes end max(last·p, first·ii + n·(p − ii)) after the loop.
       let tail = 0;
+      // Paced by a producer, bursts fill and leave as words come: only the last crosses after it.
+      let drainTail = 0;
       if (l.axi.some((x) => x.dir === 'write')) {
         const n = I / E;
         const p = mem.beatBytes / streamRate(mem, l.axi.length);
-        tail = E * Math.max(lastBurst(n) * p, Math.min(AXI.maxBurstBeats, n) * ii + n * (p - ii));
+        drainTail = lastBurst(n) * p;
+        tail = E * Math.max(drainTail, Math.min(AXI.maxBurstBeats, n) * ii + n * (p - ii));
       }
-      fillOf.set(l.index, l.depth + lat + tail / E);
+      // Fill/drain seen by dataflow neighbours: a read-modify-write loop (MoE scatter) requests its
+      // reads when it starts, so their latency hides behind waiting for its producer's words.
+      const hasRead = l.axi.some((x) => x.dir === 'read');
+      const hasWrite = l.axi.some((x) => x.dir === 'write');
+      fillOf.set(l.index, l.depth + (hasWrite || hasRead ? mem.latency : 0) + drainTail);
+      if (hasRead && hasWrite) hiddenOf.set(l.index, E * mem.latency);
       return { cycles: (I - E) * ii + E * (l.depth + lat) + tail, compute: (I - E) * l.ii + E * l.depth };
     }
     let cycles = I * (l.depth + l.bodyLatency);
     let compute = cycles;
+    let hidden = 0;
     for (const c of shape.children.get(l.id) ?? []) {
       const r = cost(c);
       cycles += r.cycles;
       compute += r.compute;
+      hidden += hiddenOf.get(c.index) ?? 0;
     }
+    hiddenOf.set(l.index, hidden);
     return { cycles, compute };
   };
 
   const df = shape.unit.dataflow;
-  const procCost = new Map<string, { cycles: number; compute: number; fill: number }>();
+  const procCost = new Map<string, { cycles: number; compute: number; fill: number; early: number }>();
   let seq = 0;
   let seqCompute = 0;
   let regionBytes = 0;
@@ -126,11 +139,14 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
     const r = cost(l);
     if (df && l.process) regionBytes += acc.bytes - before;
     if (df && l.process) {
-      const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0 };
+      const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0, early: 0 };
       const [I] = iters.get(l.index) ?? [0, 0];
       // First output of a process: one iteration of its first active loop.
-      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? fillOf.get(l.index)! : r.cycles / I;
-      procCost.set(l.process, { cycles: p.cycles + r.cycles, compute: p.compute + r.compute, fill: p.fill });
+      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? fillOf.get(l.index)! : (r.cycles - (hiddenOf.get(l.index) ?? 0)) / I;
+      // One read latency of a read-modify-write loop can pass before the process's first input
+      // arrives: its first request leaves at the region's start.
+      const early = Math.max(p.early, (hiddenOf.get(l.index) ?? 0) > 0 ? mem.latency : 0);
+      procCost.set(l.process, { cycles: p.cycles + r.cycles, compute: p.compute + r.compute, fill: p.fill, early });
     } else {
       seq += r.cycles;
       seqCompute += r.compute;
@@ -139,8 +155,12 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
   let region = 0;
   let regionCompute = 0;
   if (df) {
-    const chain = df.chain.map((p) => procCost.get(p) ?? { cycles: 0, compute: 0, fill: 0 }).filter((p) => p.cycles > 0);
-    region = dataflow(chain.map((p) => ({ cycles: p.cycles, fill: p.fill })));
+    const chain = df.chain.map((p) => procCost.get(p) ?? { cycles: 0, compute: 0, fill: 0, early: 0 }).filter((p) => p.cycles > 0);
+    let start = 0;
+    region = dataflow(chain.map((p, i) => {
+      if (i > 0) start += chain[i - 1]!.fill;
+      return { cycles: p.cycles - Math.min(p.early, start), fill: p.fill };
+    }));
     regionCompute = dataflow(chain.map((p) => ({ cycles: p.compute, fill: 0 })));
     for (const p of df.independent) {
       const c = procCost.get(p);
