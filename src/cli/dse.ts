@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveRunConfig, DEFAULT_MAX_ERROR, DEFAULT_OBJECTIVES, type RunConfig } from '../dse/config.js';
 import { loadRun, runDse, type DseSummary } from '../dse/run.js';
@@ -31,7 +32,7 @@ interface DseFlags {
   model?: string; part?: string; design?: string; space?: string; objectives?: string; constraints: string[];
   derive: string[]; strategy?: string; budget?: string; seed?: string; population?: string; jobs?: string;
   calibLayers?: string; calibWeights: string[]; maxError?: string; out?: string; resume?: string; report: boolean; progress: boolean;
-  optimisticClock?: boolean;
+  optimisticClock?: boolean; verifyTop?: string;
 }
 
 /** Options that define the search; with --resume they come from the earlier run's dse.json. */
@@ -91,10 +92,12 @@ export function registerDse(program: Command): void {
     .option('--optimistic-clock', 'accept clocks above the attainable-clock model and search the part\'s whole clock range (docs/clock.md)')
     .option('--out <dir>', 'output folder (replaced when the run ends)')
     .option('--resume <dir>', 'continue an interrupted or finished run (same search; --budget may grow)')
+    .option('--verify-top <k>', 're-run the K best designs in the event engine; both latencies and their disagreement go into points.csv and the report')
     .option('--no-report', 'skip the HTML/Markdown report')
     .option('--no-progress', 'no progress bar even on a terminal')
     .action(async (f: DseFlags, cmd: Command) => {
       const jobs = intFlag('--jobs', f.jobs, 1);
+      const verifyK = intFlag('--verify-top', f.verifyTop, 1);
       const budget = intFlag('--budget', f.budget, 1);
       let cfg: RunConfig;
       let previous;
@@ -140,6 +143,17 @@ export function registerDse(program: Command): void {
           jobs, signal: stop.signal, previous, report: f.report, progress: f.progress ? undefined : false,
         });
         printSummary(summary, cfg);
+        if (verifyK !== undefined && summary.status === 'complete') {
+          const { verifyTop } = await import('../dse/verify.js');
+          const verified = verifyTop(summary.out, verifyK);
+          for (const v of verified) {
+            process.stdout.write(`verify     point ${v.id}: analytic ${v.analyticMs.toFixed(3)} ms, event ${v.eventMs.toFixed(3)} ms (${v.disagreement >= 0 ? '+' : ''}${(100 * v.disagreement).toFixed(2)}%; largest stage difference ${v.worstStage} ${(100 * v.worstStageDiff).toFixed(1)}%)\n`);
+          }
+          if (f.report) {
+            const { writeDseReport } = await import('../dse/report/dse-report.js');
+            await writeDseReport(summary.out, join(summary.out, 'report'));
+          }
+        }
         // The launcher sets the exit code from main()'s return value (0); an interrupted run still
         // exits like a process killed by that signal (128 + its number) so scripts can tell.
         if (summary.status === 'interrupted') {

@@ -3,6 +3,7 @@ import { designToObject } from '../design/load.js';
 import type { DesignPoint } from '../design/types.js';
 import type { Part } from '../parts/parts.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
+import type { EventReport } from '../sim/timing/event/index.js';
 import type { Block } from './document.js';
 import { energyBreakdown, energyChart, powerSummary } from './charts/energy.js';
 import { fmt } from './charts/frame.js';
@@ -22,7 +23,8 @@ function flatParams(o: Record<string, unknown>, prefix = ''): [string, string][]
 }
 
 /** Blocks describing one design (used on its own and inside the DSE report). */
-export function designBlocks(design: DesignPoint, perf: PerformanceReport, part: Part, level: 2 | 3 = 2): Block[] {
+/** `ev`: the event engine's run of the same design; when given, the timeline chart is drawn from it. */
+export function designBlocks(design: DesignPoint, perf: PerformanceReport, part: Part, level: 2 | 3 = 2, ev?: EventReport): Block[] {
   const sub = 3 as const;
   const r = perf.resources;
   const blocks: Block[] = [];
@@ -60,8 +62,10 @@ export function designBlocks(design: DesignPoint, perf: PerformanceReport, part:
   } });
   const tl = defaultTimelineBlock(perf);
   blocks.push({ kind: 'chart', chart: {
-    id: 'timeline', title: `Timeline of block ${tl}`, svg: ganttChart(perf, tl),
-    caption: `Stages of block ${tl} on the hardware units that run them, in µs from the start of the block. Stages run one after another; dashed outline = memory-bound.`,
+    id: 'timeline', title: `Timeline of block ${tl}`, svg: ganttChart(perf, tl, ev),
+    caption: ev
+      ? `Block ${tl} as the event engine ran it (docs/performance-model.md, "Two engines"): one row per process of each unit, in µs from the start of the block; within a linear-unit call the reader, compute, writer and weight loader overlap. Dashed outline = the process spent most of the bar stalled on memory. Event engine ${fmt(ev.latencyMs)} ms per image vs analytic ${fmt(perf.latencyMs)} ms.`
+      : `Stages of block ${tl} on the hardware units that run them, in µs from the start of the block. Stages run one after another; dashed outline = memory-bound.`,
   } });
   blocks.push({ kind: 'table', table: {
     head: ['layer', 'cycles', 'ms', 'share'], numeric: [false, true, true, true],

@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { getPart } from '../parts/parts.js';
 import { evaluatePerformance } from '../sim/timing/index.js';
 import type { PerformanceReport } from '../sim/timing/report.js';
+import { simulateImage } from '../sim/timing/event/index.js';
 import { charts, renderHtml, renderMarkdown, type Report } from './document.js';
 import { designBlocks } from './design-report.js';
 
@@ -23,7 +24,7 @@ export interface WriteOptions {
 
 export function buildDesignReport(design: DesignPoint, perf: PerformanceReport = evaluatePerformance(design)): Report {
   const part = getPart(design.part);
-  return { title: `vitforge report — ${design.name} (${design.modelRef} on ${part.board})`, blocks: designBlocks(design, perf, part) };
+  return { title: `vitforge report — ${design.name} (${design.modelRef} on ${part.board})`, blocks: designBlocks(design, perf, part, 2, simulateImage(design)) };
 }
 
 /** Write `report` into `outDir` (replaced atomically). Returns the files written, relative to outDir. */

@@ -23,6 +23,8 @@ import { METRICS } from '../metrics.js';
 import type { Objective } from '../metrics.js';
 import { resolveModel } from '../../model/file.js';
 import { bindingBlocks } from './dse-binding.js';
+import type { Verified } from '../verify.js';
+import { simulateImage } from '../../sim/timing/event/index.js';
 
 /** Most points drawn in the scatter (front points always; the rest thinned evenly by id). */
 const MAX_SCATTER = 3000;
@@ -31,6 +33,8 @@ export interface DseRun {
   readonly cfg: RunConfig;
   readonly summary: Omit<DseSummary, 'out'>;
   readonly points: PointJson[];
+  /** `dse --verify-top K`: the best designs re-run in the event engine (verify.json), when present. */
+  readonly verify?: { readonly k: number; readonly verified: readonly Verified[] };
 }
 
 export function readDseRun(dir: string): DseRun {
@@ -52,7 +56,9 @@ export function readDseRun(dir: string): DseRun {
       // A line cut short by a crash: the point is simply not shown (vitforge dse --resume redoes it).
     }
   }
-  return { cfg: parsed.config, summary: parsed.summary, points };
+  const vpath = join(dir, 'verify.json');
+  const verify = existsSync(vpath) ? (JSON.parse(readFileSync(vpath, 'utf8')) as DseRun['verify']) : undefined;
+  return { cfg: parsed.config, summary: parsed.summary, points, ...(verify ? { verify } : {}) };
 }
 
 function metric(p: PointJson, name: string): number {
@@ -180,13 +186,23 @@ export function buildDseReport(run: DseRun): Report {
     head: ['objective', 'point', 'value', 'design file'], numeric: [false, true, true, false],
     rows: Object.entries(summary.best).map(([label, b]) => [label, b.id, fmt(b.value), `best-${label}.yaml`]),
   } });
+  if (run.verify) {
+    const v = run.verify;
+    blocks.push({ kind: 'heading', text: `Event-engine check of the ${v.k} best designs` });
+    blocks.push({ kind: 'text', text: 'Each design re-run in the discrete-event engine (docs/performance-model.md, "Two engines"); disagreement = event / analytic − 1 (also in points.csv).' });
+    blocks.push({ kind: 'table', table: {
+      head: ['point', 'analytic ms', 'event ms', 'disagreement', 'largest stage difference', 'warnings'], numeric: [true, true, true, true, false, false],
+      rows: v.verified.map((x) => [x.id, fmt(x.analyticMs), fmt(x.eventMs), `${(100 * x.disagreement).toFixed(2)}%`,
+        `${x.worstStage} ${(100 * x.worstStageDiff).toFixed(1)}%`, x.warnings.length ? x.warnings.join('; ') : '—']),
+    } });
+  }
   const lead = summary.best.latency ?? Object.values(summary.best)[0];
   const leadPoint = lead ? points.find((p) => p.id === lead.id) : undefined;
   if (leadPoint) {
     const obj = pointObject(space, leadPoint.idx);
     obj.name = `dse-point-${leadPoint.id}`;
     const design = designFromObject(obj);
-    blocks.push(...designBlocks(design, evaluatePerformance(design), part, 2));
+    blocks.push(...designBlocks(design, evaluatePerformance(design), part, 2, simulateImage(design)));
   }
   return { title: `vitforge design-space exploration — ${String(space.base.model)} on ${part.board}`, blocks };
 }

@@ -1,8 +1,11 @@
 /**
- * Gantt-style timeline of one transformer block: one row per hardware unit, one bar per stage
- * from its start to its end (µs from the block start). The performance model runs the stages of
- * a block one after another, so each stage starts when the previous one ends.
+ * Gantt-style timeline of one transformer block (µs from the block start). From the event
+ * engine's timeline when one is given: one row per process of each unit (the linear unit's
+ * reader, compute, writer and weight loader overlap within a call), bars where the process ran,
+ * outlined when it spent most of the bar stalled on memory. Otherwise from the analytic stage
+ * sequence: one row per unit, each stage starting when the previous one ends.
  */
+import type { EventReport } from '../../sim/timing/event/index.js';
 import type { PerformanceReport } from '../../sim/timing/report.js';
 import { stageColor } from './colors.js';
 import { LEGEND_ROW_PX, axisLabels, finish, fmt, frame, legend, legendWidth } from './frame.js';
@@ -26,14 +29,26 @@ export function blockTimeline(perf: PerformanceReport, block: number): TimelineB
   });
 }
 
+/** Bars of one block from the event engine: one row per process, bound = memory when memory stalls dominate the bar. */
+export function eventBlockTimeline(ev: EventReport, block: number): TimelineBar[] {
+  const spans = ev.timeline.filter((s) => s.block === block);
+  const t0 = Math.min(...spans.map((s) => s.start));
+  const us = 1 / ev.clockMHz;
+  return spans.map((s) => ({
+    stage: s.stage, unit: s.process, start: (s.start - t0) * us, end: (s.end - t0) * us,
+    bound: s.memory * 2 > s.end - s.start ? 'memory' : 'compute',
+  }));
+}
+
 /** The first MoE block if the model has one (gate and experts are the interesting part), else block 0. */
 export function defaultTimelineBlock(perf: PerformanceReport): number {
   const moe = perf.stages.find((s) => s.stage === 'experts' || s.unit === 'moe-router');
   return moe ? moe.block : 0;
 }
 
-export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock(perf)): string {
-  const bars = blockTimeline(perf, block);
+export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock(perf), ev?: EventReport): string {
+  const bars = ev ? eventBlockTimeline(ev, block) : blockTimeline(perf, block);
+  const end = Math.max(0, ...bars.map((b) => b.end));
   const units = [...new Set(bars.map((b) => b.unit))];
   const stages = [...new Set(bars.map((b) => b.stage))];
   // Tall enough for the legend (one row per stage + the memory-bound swatch) as well as the
@@ -41,11 +56,11 @@ export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock
   const plotH = Math.max(34 * Math.max(3, units.length), LEGEND_ROW_PX * (stages.length + 1));
   const items = [...stages.map((s) => ({ label: s, color: stageColor(s) })), { label: 'memory-bound (outline)', color: '#000000', kind: 'dashed' as const }];
   const f = frame({
-    id: 'timeline', title: `Timeline of block ${block} — ${perf.design} (${fmt(bars.at(-1)?.end ?? 0)} µs)`,
-    height: 96 + plotH, margin: { left: 96, right: Math.max(150, 16 + legendWidth(items)) },
+    id: 'timeline', title: `Timeline of block ${block} — ${perf.design} (${fmt(end)} µs${ev ? ', event engine' : ''})`,
+    height: 96 + plotH, margin: { left: ev ? 150 : 96, right: Math.max(150, 16 + legendWidth(items)) },
   });
   const d3 = f.d3;
-  const x = d3.scaleLinear().domain([0, (bars.at(-1)?.end ?? 1) || 1]).nice().range([0, f.w]);
+  const x = d3.scaleLinear().domain([0, end || 1]).nice().range([0, f.w]);
   const y = d3.scaleBand().domain(units).range([0, f.h]).padding(0.2);
   f.plot.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${f.h})`).call(d3.axisBottom(x).ticks(8));
   f.plot.append('g').attr('class', 'y-axis').call(d3.axisLeft(y));
@@ -61,7 +76,7 @@ export function ganttChart(perf: PerformanceReport, block = defaultTimelineBlock
         .attr('text-anchor', 'middle').attr('fill', '#ffffff').attr('font-size', 10).text(b.stage);
     }
   }
-  axisLabels(f, `time from the start of block ${block} (µs)`, 'hardware unit');
+  axisLabels(f, `time from the start of block ${block} (µs)`, ev ? 'process of a hardware unit' : 'hardware unit');
   legend(f, items, f.w + 12, 0);
   return finish(f);
 }

@@ -8,6 +8,7 @@
  */
 import type { LoopSpec, LoweredPlan, UnitCall, UnitSpec } from '../../plan/index.js';
 import { LATENCY } from '../../plan/latency.js';
+import { AXI } from '../../plan/streams.js';
 import { dataflow } from './pipeline.js';
 import { streamRate, type MemoryModel } from './memory.js';
 
@@ -24,8 +25,6 @@ interface UnitShape {
   readonly unit: UnitSpec;
   readonly children: ReadonlyMap<string, readonly LoopSpec[]>;
   readonly top: readonly LoopSpec[];
-  /** AXI streams that run at once in this unit (for the per-stream share of the memory system). */
-  readonly concurrency: number;
 }
 
 // Keyed by the units array: plans of one structure share it (src/plan/index.ts).
@@ -58,23 +57,10 @@ function shapes(plan: LoweredPlan): Map<string, UnitShape> {
       if (l.parent) children.set(l.parent, [...(children.get(l.parent) ?? []), l]);
       else top.push(l);
     }
-    // A dataflow region runs all its processes' streams at once; otherwise one loop at a time.
-    const axiOf = (l: LoopSpec): number => l.axi.length;
-    const concurrency = unit.dataflow
-      ? [...unit.dataflow.chain, ...unit.dataflow.independent].reduce((a, p) =>
-        a + Math.max(0, ...unit.loops.filter((l) => processOf(unit, l) === p).map(axiOf)), 0)
-      : Math.max(1, ...unit.loops.map(axiOf));
-    s.set(unit.id, { unit, children, top, concurrency: Math.max(1, concurrency) });
+    s.set(unit.id, { unit, children, top });
   }
   SHAPES.set(plan.units, s);
   return s;
-}
-
-/** The process a loop runs in: its own or its outermost parent's. */
-function processOf(unit: UnitSpec, l: LoopSpec): string | undefined {
-  let cur: LoopSpec | undefined = l;
-  while (cur?.parent) cur = unit.loops.find((x) => x.id === cur!.parent);
-  return cur?.process;
 }
 
 /** Cycles per iteration the loop's AXI streams allow, when `concurrency` streams share the memory. */
@@ -88,6 +74,12 @@ export function axiII(l: LoopSpec, mem: MemoryModel, concurrency: number): numbe
   return ii;
 }
 
+/** Beats of the last burst of a sequential transfer of `n` beats (bursts of AXI.maxBurstBeats). */
+function lastBurst(n: number): number {
+  const b = AXI.maxBurstBeats;
+  return n - b * Math.floor((Math.ceil(n) - 1) / b);
+}
+
 interface Acc { cycles: number; compute: number; memory: number; bytes: number }
 
 export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): CallCost {
@@ -99,41 +91,77 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
   for (const t of call.trips) iters.set(t.loop, [t.iterations, t.entries]);
 
   const acc: Acc = { cycles: 0, compute: 0, memory: 0, bytes: 0 };
+  // Per entry of a pipelined loop: depth, request/response latency and write tail (the fill or
+  // drain a dataflow neighbour sees).
+  const fillOf = new Map<number, number>();
+  // Read latency of read-modify-write loops, which a consumer process overlaps with its wait.
+  const hiddenOf = new Map<number, number>();
   const cost = (l: LoopSpec): { cycles: number; compute: number } => {
     const [I, E] = iters.get(l.index) ?? [0, 0];
     if (I === 0) return { cycles: 0, compute: 0 };
     if (l.ii !== null) {
-      const a = axiII(l, mem, shape.concurrency);
+      // The loop's own streams run together; streams of other processes share the DRAM only
+      // while they move data, which the call-level aggregate bound below accounts for.
+      const a = axiII(l, mem, l.axi.length);
       const ii = Math.max(l.ii, a);
-      const lat = l.axi.length > 0 ? mem.latency : 0;
+      // A read waits for its first beat, a write for its last response: a loop that reads and
+      // writes (residual, MoE scatter) pays both.
+      const lat = (l.axi.some((x) => x.dir === 'read') ? mem.latency : 0) + (l.axi.some((x) => x.dir === 'write') ? mem.latency : 0);
       if (l.axi.length > 0) {
         acc.memory += I * a + E * lat;
         acc.bytes += I * l.axi.length * mem.beatBytes;
       }
-      return { cycles: (I - E) * ii + E * (l.depth + lat), compute: (I - E) * l.ii + E * l.depth };
+      // A write burst leaves the m_axi adapter once its last beat is in: writes start after the
+      // first burst is written and end after the last burst crossed the port, so per entry of n
+      // beats at p cycles each the writes end max(last·p, first·ii + n·(p − ii)) after the loop.
+      let tail = 0;
+      // Paced by a producer, bursts fill and leave as words come: only the last crosses after it.
+      let drainTail = 0;
+      if (l.axi.some((x) => x.dir === 'write')) {
+        const n = I / E;
+        const p = mem.beatBytes / streamRate(mem, l.axi.length);
+        drainTail = lastBurst(n) * p;
+        tail = E * Math.max(drainTail, Math.min(AXI.maxBurstBeats, n) * ii + n * (p - ii));
+      }
+      // Fill/drain seen by dataflow neighbours: a read-modify-write loop (MoE scatter) requests its
+      // reads when it starts, so their latency hides behind waiting for its producer's words.
+      const hasRead = l.axi.some((x) => x.dir === 'read');
+      const hasWrite = l.axi.some((x) => x.dir === 'write');
+      fillOf.set(l.index, l.depth + (hasWrite || hasRead ? mem.latency : 0) + drainTail);
+      if (hasRead && hasWrite) hiddenOf.set(l.index, E * mem.latency);
+      return { cycles: (I - E) * ii + E * (l.depth + lat) + tail, compute: (I - E) * l.ii + E * l.depth };
     }
     let cycles = I * (l.depth + l.bodyLatency);
     let compute = cycles;
+    let hidden = 0;
     for (const c of shape.children.get(l.id) ?? []) {
       const r = cost(c);
       cycles += r.cycles;
       compute += r.compute;
+      hidden += hiddenOf.get(c.index) ?? 0;
     }
+    hiddenOf.set(l.index, hidden);
     return { cycles, compute };
   };
 
   const df = shape.unit.dataflow;
-  const procCost = new Map<string, { cycles: number; compute: number; fill: number }>();
+  const procCost = new Map<string, { cycles: number; compute: number; fill: number; early: number }>();
   let seq = 0;
   let seqCompute = 0;
+  let regionBytes = 0;
   for (const l of shape.top) {
+    const before = acc.bytes;
     const r = cost(l);
+    if (df && l.process) regionBytes += acc.bytes - before;
     if (df && l.process) {
-      const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0 };
+      const p = procCost.get(l.process) ?? { cycles: 0, compute: 0, fill: 0, early: 0 };
       const [I] = iters.get(l.index) ?? [0, 0];
       // First output of a process: one iteration of its first active loop.
-      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? l.depth + (l.axi.length > 0 ? mem.latency : 0) : r.cycles / I;
-      procCost.set(l.process, { cycles: p.cycles + r.cycles, compute: p.compute + r.compute, fill: p.fill });
+      if (p.fill === 0 && I > 0) p.fill = l.ii !== null ? fillOf.get(l.index)! : (r.cycles - (hiddenOf.get(l.index) ?? 0)) / I;
+      // One read latency of a read-modify-write loop can pass before the process's first input
+      // arrives: its first request leaves at the region's start.
+      const early = Math.max(p.early, (hiddenOf.get(l.index) ?? 0) > 0 ? mem.latency : 0);
+      procCost.set(l.process, { cycles: p.cycles + r.cycles, compute: p.compute + r.compute, fill: p.fill, early });
     } else {
       seq += r.cycles;
       seqCompute += r.compute;
@@ -142,8 +170,12 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
   let region = 0;
   let regionCompute = 0;
   if (df) {
-    const chain = df.chain.map((p) => procCost.get(p) ?? { cycles: 0, compute: 0, fill: 0 }).filter((p) => p.cycles > 0);
-    region = dataflow(chain.map((p) => ({ cycles: p.cycles, fill: p.fill })));
+    const chain = df.chain.map((p) => procCost.get(p) ?? { cycles: 0, compute: 0, fill: 0, early: 0 }).filter((p) => p.cycles > 0);
+    let start = 0;
+    region = dataflow(chain.map((p, i) => {
+      if (i > 0) start += chain[i - 1]!.fill;
+      return { cycles: p.cycles - Math.min(p.early, start), fill: p.fill };
+    }));
     regionCompute = dataflow(chain.map((p) => ({ cycles: p.compute, fill: 0 })));
     for (const p of df.independent) {
       const c = procCost.get(p);
@@ -153,6 +185,8 @@ export function callCost(plan: LoweredPlan, mem: MemoryModel, call: UnitCall): C
       }
     }
   }
+  // A dataflow region cannot move its bytes faster than the DRAM's aggregate rate.
+  if (df) region = Math.max(region, regionBytes / mem.aggregateBytesPerCycle);
   // A call takes whole cycles: the fractional beats of a shared port round up once per call.
   const out: CallCost = {
     cycles: Math.ceil(seq + region) + LATENCY.call, computeCycles: Math.ceil(seqCompute + regionCompute) + LATENCY.call,
