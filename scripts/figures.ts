@@ -20,6 +20,9 @@ import { m3vitDirs, projectRoot } from '../src/model/shared.js';
 import { lowerModel, totalMacs } from '../src/model/ops.js';
 import { presetModel } from '../src/model/presets.js';
 import { evaluatePerformance, planOf } from '../src/sim/timing/index.js';
+import { formatReport } from '../src/sim/timing/format.js';
+import { simulateImage } from '../src/sim/timing/event/index.js';
+import { compareEngines, formatComparison, formatEvent } from '../src/sim/timing/event/compare.js';
 import { resolveInputs } from '../src/model/inputs.js';
 import { forwardFixed, quantizeWeights } from '../src/sim/functional/index.js';
 
@@ -105,6 +108,17 @@ export const FIGURES: Readonly<Record<string, Figure>> = {
   'dse-best-attention': { source: 'sims/dse-best-zcu102-300.yaml', compute: () => { const d = loadDesign(DSE_BEST); return `${d.attention.parallel} × ${d.attention.dotTile}`; } },
   'edge-moe-plan-loops-ratio': { source: 'the plan of the Edge-MoE point', compute: () => { const n = planOf(loadDesign()).loops.length; return `${n}/${n}`; } },
   'edge-moe-sim-cycles': { source: 'timing model with simulated routing of the real image', compute: () => { const r = simRouted(); return r ? thousands(r.cycles) : undefined; } },
+  'cli-simulate-output': { source: 'vitforge simulate (Edge-MoE point, uniform routing): first lines', compute: () => `\n\`\`\`\n${formatReport(edgeMoe(), getPart('zcu102')).split('\n').slice(0, 11).join('\n')}\n\`\`\`\n` },
+  'cli-event-output': {
+    source: 'vitforge simulate --engine both (Edge-MoE point): event sections, first lines of the comparison',
+    compute: () => {
+      const d = loadDesign();
+      const ev = simulateImage(d);
+      const units = formatEvent(ev).split('\n').filter((l) => !/^per process/.test(l));
+      const cmp = formatComparison(compareEngines(edgeMoe(), ev), d.clockMHz).split('\n').slice(0, 8);
+      return `\n\`\`\`\n${[...units.slice(0, units.findIndex((l) => l.startsWith('per port')) + 9), '', ...cmp, '…'].join('\n')}\n\`\`\`\n`;
+    },
+  },
   'edge-moe-plan-loops': { source: 'the plan of the Edge-MoE point', compute: () => String(planOf(loadDesign()).loops.length) },
 };
 

@@ -80,7 +80,7 @@ export function buildUnits(d: DesignPoint, g: Geometry, partHasUram: boolean): U
       });
     }
     u.loop('read', { bound: 'PATCHES * PATCH_WORDS', doc: 'patch pixels (host-side im2col rows)', process: 'read', axi: [rd('gmem_a')] });
-    u.loop('read_pos', { bound: 'PATCHES * DIM_WORDS', doc: 'positional-embedding rows of the patch tokens', process: 'read', axi: [rd('gmem_p')] });
+    u.loop('read_pos', { bound: 'PATCHES * DIM_WORDS', doc: 'positional-embedding rows of the patch tokens (a process of its own)', process: 'read_pos', axi: [rd('gmem_p')] });
     u.loop('rows', { bound: 'PATCHES', doc: 'one patch', ii: null, process: 'compute' });
     u.loop('unpack', { bound: 'PATCH_WORDS', doc: 'patch words into the partitioned row buffer', parent: 'rows', depth: 2 });
     u.loop('macs', {
@@ -95,7 +95,7 @@ export function buildUnits(d: DesignPoint, g: Geometry, partHasUram: boolean): U
     u.buffer({ name: 'pe_b', elemBits: t.bias.W, shape: [g.D], banks: g.TO, partition: [{ dim: 1, kind: 'cyclic', factor: g.TO }], storage: 'lutram', copies: 1, doc: 'patch bias' });
     u.buffer({ name: 'pe_x', elemBits: t.pixel.W, shape: [Math.ceil(g.dims.patchK / g.pePart) * g.pePart], banks: g.pePart, partition: [{ dim: 1, kind: 'cyclic', factor: g.pePart }], storage: 'lutram', copies: 1, doc: 'one patch row' });
     u.buffer({ name: 'pe_y', elemBits: fmW, shape: [Math.ceil(g.D / g.yPart) * g.yPart], banks: g.yPart, partition: [{ dim: 1, kind: 'cyclic', factor: g.yPart }], storage: 'lutram', copies: 1, doc: 'one token row before the positional add' });
-    units.push({ id: 'patch-embed', function: 'patch_embed', doc: 'patch embedding: the conv unit (Edge-MoE), weights resident for the image', dataflow: { chain: ['read', 'compute', 'write'], independent: [] }, loops: u.loops, buffers: u.buffers });
+    units.push({ id: 'patch-embed', function: 'patch_embed', doc: 'patch embedding: the conv unit (Edge-MoE), weights resident for the image', dataflow: { chain: ['read', 'compute', 'write'], independent: ['read_pos'] }, loops: u.loops, buffers: u.buffers });
   }
 
   // ---- Unified linear unit: one instance, runtime dimensions, whole-layer weight buffers.

@@ -23,25 +23,28 @@ const tiny = (over: Record<string, unknown> = {}) => designFromObject({
 });
 
 describe('cost of a call from its loops', () => {
-  it('residual add: (I − 1)·II + depth + call handshake, II set by the port width', () => {
+  it('residual add: (I − 1)·II + depth + write tail + call handshake, II set by the port width', () => {
     // 9 tokens × 32 features = 36 words of 8 features (256-bit). No request latency, DRAM far faster.
     const I = 9 * (32 / 8);
     const wide = evaluatePerformance(tiny({ part: partFile('wide', { portBits: 256, latencyNs: 0 }) }));
     const narrow = evaluatePerformance(tiny({ part: partFile('narrow', { portBits: 128, latencyNs: 0 }) }));
     const res = (r: ReturnType<typeof evaluatePerformance>) => r.stages.find((s) => s.block === 0 && s.stage === 'residual1')!;
-    // 256-bit port: one word per cycle (II 1); depth 3; 2 cycles of call handshake.
-    expect(res(wide).cycles).toBe((I - 1) * 1 + 3 + 2);
-    // 128-bit port: a 256-bit word every 2 cycles on each of the three streams (II 2).
-    expect(res(narrow).cycles).toBe((I - 1) * 2 + 3 + 2);
+    // 256-bit port: one word per cycle (II 1); depth 3; the write burst (all 36 beats, under the
+    // 64-beat limit) leaves the adapter once complete: + 36 beats × 1 cycle; 2 cycles of handshake.
+    expect(res(wide).cycles).toBe((I - 1) * 1 + 3 + 36 * 1 + 2);
+    // 128-bit port: a 256-bit word every 2 cycles on each of the three streams (II 2), and the
+    // burst's 36 beats take 2 cycles each on the port.
+    expect(res(narrow).cycles).toBe((I - 1) * 2 + 3 + 36 * 2 + 2);
     expect(res(narrow).bytes).toBe(3 * I * 32);
   });
 
-  it('request latency is paid once per loop entry', () => {
-    // 100 ns at 300 MHz = 30 cycles, once: the residual loop is entered once per call.
+  it('request latency is paid once per loop entry, for the reads and for the write response', () => {
+    // 100 ns at 300 MHz = 30 cycles; the residual loop is entered once per call and both reads
+    // and writes: read latency + write-response latency, then the burst tail as above.
     const I = 9 * 4;
     const slow = evaluatePerformance(tiny({ part: partFile('lat', { portBits: 256, latencyNs: 100 }) }));
     const res = slow.stages.find((s) => s.block === 0 && s.stage === 'residual1')!;
-    expect(res.cycles).toBe((I - 1) + 3 + 30 + 2);
+    expect(res.cycles).toBe((I - 1) + 3 + 30 + 30 + 36 + 2);
   });
 });
 

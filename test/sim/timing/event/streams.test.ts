@@ -3,6 +3,7 @@
  * order of the reader's loops are compared with the generated C++ / the templates, and a
  * deadlock the declared depths cause is reported instead of hanging.
  */
+import { lowerPlan } from '../../../../src/plan/index.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -59,10 +60,13 @@ describe('deadlock', () => {
     expect(r.procs[1]!.waitingOn).toMatchObject({ kind: 'empty' });
   });
 
-  it('the generated patch embedding deadlocks at the declared depths (found by this engine)', () => {
-    // embed_read writes all 196 patches (24 words each) to embed_x before any positional row,
-    // embed_compute needs a positional row to finish patch 0: 4704 words > depth 96.
+  it('the patch embedding no longer deadlocks at the declared depths (this engine found it)', () => {
+    // embed_read used to write all 196 patches (24 words each) to embed_x before any positional
+    // row while embed_compute needs a positional row to finish patch 0 (4704 words > depth 96);
+    // the positional rows now come from a process of their own (embed_read_pos).
     const e = simulateImage(loadDesign());
-    expect(e.warnings.some((w) => /patch_embed\.read blocks writing embed_x \(depth 96\)/.test(w))).toBe(true);
+    expect(e.warnings.filter((w) => /deadlock|blocks writing/.test(w))).toEqual([]);
+    const plan = lowerPlan(loadDesign(), { uram: false });
+    expect(plan.units.find((u) => u.id === 'patch-embed')!.dataflow!.independent).toEqual(['read_pos']);
   });
 });
