@@ -31,7 +31,8 @@ export interface CsimResult {
   readonly runMs: number;
 }
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string; ms: number }> {
+/** Run a tool in `cwd`, stdout and stderr together; a missing tool is a one-line UserError. */
+export function runTool(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string; ms: number }> {
   const t0 = performance.now();
   return new Promise((done, fail) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,7 +40,7 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; 
     child.stdout.on('data', (b: Buffer) => chunks.push(b));
     child.stderr.on('data', (b: Buffer) => chunks.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      fail(e.code === 'ENOENT' ? new UserError('csim', `'${cmd}' is not installed (C-simulation needs make and g++)`) : e);
+      fail(e.code === 'ENOENT' ? new UserError('csim', `'${cmd}' is not installed (C-simulation needs make, g++ and, for the structure check, nm)`) : e);
     });
     child.on('close', (code) => done({ code: code ?? 1, out: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
   });
@@ -56,11 +57,11 @@ export async function runCsim(projectDir: string, opts: CsimOptions = {}): Promi
   if (opts.extraFlags) vars.push(`EXTRA_CXXFLAGS=${opts.extraFlags}`);
   if (opts.csimInclude) vars.push(`CSIM_INCLUDE=${resolve(opts.csimInclude)}`);
   // Always rebuild: flags may differ from the previous build.
-  const build = await run('make', ['--no-print-directory', '-B', 'build', ...vars], dir);
+  const build = await runTool('make', ['--no-print-directory', '-B', 'build', ...vars], dir);
   if (build.code !== 0) {
     return { passed: false, built: false, buildLog: build.out, runLog: '', exitCode: build.code, buildMs: build.ms, runMs: 0 };
   }
-  const exe = await run(join(dir, 'build', TB), [dir], dir);
+  const exe = await runTool(join(dir, 'build', TB), [dir], dir);
   return {
     passed: exe.code === 0, built: true, buildLog: build.out, runLog: exe.out, exitCode: exe.code,
     buildMs: build.ms, runMs: exe.ms,

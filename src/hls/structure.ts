@@ -9,7 +9,6 @@
  * Writes loops.json in the project: per labelled loop the counted and predicted iterations, II
  * and depth.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
@@ -18,6 +17,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { validateRouting } from '../sim/timing/routing.js';
 import type { RoutingStats } from '../sim/timing/report.js';
 import { planForHls } from './context.js';
+import { runTool } from './csim.js';
 import { checkLoopCounts, readLoopCounts, type LoopCheck } from './loop-check.js';
 
 export interface StructureResult {
@@ -31,22 +31,9 @@ export interface StructureResult {
   readonly ms: number;
 }
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => chunks.push(b));
-    child.stderr.on('data', (b: Buffer) => chunks.push(b));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      fail(e.code === 'ENOENT' ? new UserError('csim', `'${cmd}' is not installed (the structure check needs make, g++ and nm)`) : e);
-    });
-    child.on('close', (code) => done({ code: code ?? 1, out: Buffer.concat(chunks).toString('utf8') }));
-  });
-}
-
 /** Demangled names of the functions an object file defines (text symbols). */
 export async function definedFunctions(objectFile: string, cwd: string): Promise<string[]> {
-  const r = await run('nm', ['-C', '--defined-only', objectFile], cwd);
+  const r = await runTool('nm', ['-C', '--defined-only', objectFile], cwd);
   if (r.code !== 0) throw new UserError('csim', `nm failed on ${objectFile}: ${r.out.trim().split('\n')[0]}`);
   return r.out.split('\n').map((l) => /^[0-9a-f]+\s+[tTwW]\s+(.+)$/.exec(l.trim())?.[1]).filter((s): s is string => Boolean(s));
 }
@@ -62,7 +49,7 @@ export async function checkStructure(projectDir: string, opts: { opt?: string; e
     ...(opts.csimInclude ? [`CSIM_INCLUDE=${resolve(opts.csimInclude)}`] : []),
   ];
   const problems: string[] = [];
-  const kernel = await run('make', ['--no-print-directory', '-B', 'kernel', ...vars], dir);
+  const kernel = await runTool('make', ['--no-print-directory', '-B', 'kernel', ...vars], dir);
   if (kernel.code !== 0) throw new UserError('csim', `the kernel alone does not compile:\n${kernel.out}`);
   const symbols = await definedFunctions(join('build', 'vitforge_kernel.o'), dir);
   const functions: Record<string, number> = {};
@@ -77,7 +64,7 @@ export async function checkStructure(projectDir: string, opts: { opt?: string; e
   }
   if (clones.length) problems.push(`template instances of a unit: ${clones.join(', ')}`);
 
-  const counted = await run('make', ['--no-print-directory', '-B', 'counted', ...vars], dir);
+  const counted = await runTool('make', ['--no-print-directory', '-B', 'counted', ...vars], dir);
   if (counted.code !== 0) problems.push(`instrumented C-simulation failed:\n${counted.out.trim()}`);
   const routingPath = join(dir, 'data', 'routing.json');
   const routing: RoutingStats | undefined = existsSync(routingPath)
