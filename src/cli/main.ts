@@ -14,8 +14,10 @@ import { registerGenerate } from './generate.js';
 import { registerCsim } from './csim.js';
 import { registerDse } from './dse.js';
 import { registerReport } from './report.js';
+import { registerWorker } from './worker.js';
+import { VERSION } from '../version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Commands register themselves here; keep one line per command file. */
 const COMMANDS: ((program: Command) => void)[] = [
@@ -28,6 +30,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerCsim,
   registerDse,
   registerReport,
+  registerWorker,
 ];
 
 export function buildProgram(): Command {
