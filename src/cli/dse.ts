@@ -47,7 +47,7 @@ const SEARCH_FLAGS = ['model', 'part', 'design', 'space', 'objectives', 'constra
 function printSummary(s: DseSummary, cfg: RunConfig, queue?: string): void {
   const w = (line: string): boolean => process.stdout.write(line + '\n');
   const part = getPart(String(cfg.eval.space.base.part));
-  const where = s.backend === 'workers' ? `${s.jobs} worker threads` : s.backend === 'queue' ? `up to ${s.jobs} worker threads via ${queue}` : 'in-process';
+  const where = s.backend === 'workers' ? `${s.jobs} worker threads` : s.backend === 'queue' ? `up to ${s.jobs} worker thread${s.jobs === 1 ? '' : 's'} via ${queue}` : 'in-process';
   w(`dse: ${String(cfg.eval.space.base.model)} on ${part.board}, ${cfg.strategy} (seed ${cfg.seed}), ${cfg.eval.space.dims.length} parameters, ${cfg.eval.space.size} points in the space`);
   w(`  ${s.status === 'interrupted' ? 'INTERRUPTED after' : 'evaluated'} ${s.evaluated} points in ${s.seconds.toFixed(1)} s ` +
     `(${Math.round(s.pointsPerSecond)} points/s, ${where}${s.reused ? `, ${s.reused} reused from the earlier run` : ''})`);

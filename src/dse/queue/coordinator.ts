@@ -282,7 +282,7 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
           // measurement landed (send the point again), or Redis lost it (measure again).
           const n = (repeats.get(id) ?? 0) + 1;
           repeats.set(id, n);
-          if (n <= 2) void send([want.get(id)!]);
+          if (n <= 2) resend([id]);
           else {
             measured.delete(key);
             repeats.set(id, 0);
@@ -308,11 +308,24 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
             if (!current()) return;
             const ids = waiting.get(key) ?? [];
             waiting.delete(key);
-            void send(ids.filter((id) => !done.has(id)).map((id) => want.get(id)!));
+            resend(ids);
           },
           failed: (reason) => { if (current()) fail(jobFailure(jobId, reason)); },
         });
         void queue.add('accuracy', data, { jobId }).catch((e: Error) => fail(e));
+      };
+
+      /** Points to queue again, gathered for a moment so that type sets measured together share jobs. */
+      let again: number[] = [];
+      let againTimer: NodeJS.Timeout | undefined;
+      const resend = (ids: readonly number[]): void => {
+        again.push(...ids);
+        againTimer ??= setTimeout(() => {
+          againTimer = undefined;
+          const list = again.filter((id) => !done.has(id));
+          again = [];
+          void send([...new Set(list)].sort((a, b) => a - b).map((id) => want.get(id)!));
+        }, 20);
       };
 
       /** Queue points as jobs of up to 64 points, about 4 jobs per worker thread. */
@@ -361,6 +374,7 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
         await finished;
       } finally {
         signal?.removeEventListener('abort', onAbort);
+        clearTimeout(againTimer);
         batchNo++;
         for (const id of want.keys()) { harvest.delete(id); live.delete(id); }
         // Jobs of this batch still awaited (after an abort) are left to the run's clean-up.

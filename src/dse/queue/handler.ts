@@ -45,7 +45,9 @@ export async function createJobHandler(cfg: EvalConfig): Promise<(req: ThreadReq
   };
   // Without an accuracy objective the evaluator must not be given a lookup (it would call it).
   let evaluator: Promise<Evaluator> | undefined;
-  let oracle: Promise<AccuracyOracle> | undefined;
+  // The calibration reference is built at once: the thread is idle until its first job anyway.
+  let oracle: Promise<AccuracyOracle> | undefined = cfg.accuracy ? AccuracyOracle.create(cfg.space.base as Record<string, unknown>, cfg.accuracy) : undefined;
+  oracle?.catch(() => undefined); // a failure is reported by the first accuracy job
 
   return async (req) => {
     try {
