@@ -17,7 +17,7 @@ import { BlobCache, sha256, uploadInputs } from '../../src/dse/queue/inputs.js';
 import { createEvaluator } from '../../src/dse/evaluate.js';
 import { RandomStrategy } from '../../src/dse/strategies.js';
 import { Rng } from '../../src/rng.js';
-import { BULL_PREFIX, keys } from '../../src/dse/queue/protocol.js';
+import { ALIVE_TTL_MS, BULL_PREFIX, keys } from '../../src/dse/queue/protocol.js';
 import { runDse } from '../../src/dse/run.js';
 import { syntheticWeights } from '../../src/model/weights.js';
 import { getPart } from '../../src/hw/parts.js';
@@ -301,19 +301,21 @@ describe.skipIf(!HAVE_REDIS)('dse --queue with worker processes on a real Redis'
       // 1. A run started by another version: the worker refuses it at once.
       await r.hset(keys.meta('other-version-run'), { version: '0.0.9', state: 'open', manifest: '0'.repeat(64), created: '1' });
       await r.zadd(keys.runs, 1, 'other-version-run');
+      await r.set(keys.alive('other-version-run'), '1', 'PX', ALIVE_TTL_MS);
       await q1.add('points', { v: '0.0.9', run: 'other-version-run', kind: 'points', ids: [0], idx: [[0]] }, { jobId: 'j1' });
       const w = worker();
       expect(await w.exited).toBe(1);
       expect(w.err()).toMatch(new RegExp(`vitforge: error: worker: refusing the jobs of run other-version-run: it was started by vitforge 0\\.0\\.9, this worker is vitforge ${VERSION.replace(/\./g, '\\.')}; run the same vitforge version`));
       expect(await q1.getJobState('j1')).toBe('waiting');
       expect(await r.lrange(keys.notices('other-version-run'), 0, -1)).toEqual([expect.stringMatching(/refusing the jobs of run other-version-run/)]);
-      await r.del(keys.meta('other-version-run'));
+      await r.del(keys.meta('other-version-run'), keys.alive('other-version-run'), keys.notices('other-version-run'));
       await r.zrem(keys.runs, 'other-version-run');
 
       // 2. A run of this version holding a job of another version: handed back untouched.
       const cfg = await resolveRunConfig({ strategy: 'random', budget: 10 });
       const manifest = await uploadInputs(r, 'mixed-run', cfg.eval);
       await r.hset(keys.meta('mixed-run'), { version: VERSION, state: 'open', manifest, created: '2' });
+      await r.set(keys.alive('mixed-run'), '1', 'PX', ALIVE_TTL_MS);
       await q2.add('points', { v: '9.9.9', run: 'mixed-run', kind: 'points', ids: [0], idx: [Array(cfg.eval.space.dims.length).fill(0)] }, { jobId: 'j2' });
       const w2 = worker(['--run', 'mixed-run']);
       expect(await w2.exited).toBe(1);

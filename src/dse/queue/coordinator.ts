@@ -24,7 +24,7 @@ import type { Backend, Job } from '../pool.js';
 import { connectRedis, watchConnection } from './connect.js';
 import { sha256, uploadInputs } from './inputs.js';
 import {
-  BULL_PREFIX, keys, parsePointsResult, parseWorkerInfo, ProtocolError, RUN_ID_RE,
+  ALIVE_TTL_MS, BULL_PREFIX, keys, parsePointsResult, parseWorkerInfo, ProtocolError, RUN_ID_RE,
   type AccuracyJob, type JobData, type PointsJob,
 } from './protocol.js';
 import { redactedUrl, type QueueTarget } from './url.js';
@@ -115,6 +115,8 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
   await redis.hset(keys.meta(run), { version: VERSION, state: 'open', manifest, created });
   await redis.persist(keys.meta(run));
   await redis.zadd(keys.runs, 'NX', created, run);
+  const alive = (): Promise<unknown> => redis.set(keys.alive(run), String(process.pid), 'PX', ALIVE_TTL_MS);
+  await alive();
 
   const eventsKey = `${BULL_PREFIX}:${run}:events`;
   const last = await redis.xrevrange(eventsKey, '+', '-', 'COUNT', 1);
@@ -180,21 +182,34 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
     log(`run ${run} queued on ${url}; start workers with: vitforge worker --queue ${url}`);
   }
 
+  /**
+   * Workers whose heartbeat changed in the last 10 s (judged on this machine's clock only, so the
+   * workers' clocks need not agree with it), with their thread counts.
+   */
+  const heartbeats = new Map<string, { text: string; at: number }>();
+  const liveWorkers = async (): Promise<number[]> => {
+    const now = Date.now();
+    const live: number[] = [];
+    for (const [id, text] of Object.entries(await redis.hgetall(keys.workers(run)))) {
+      const prev = heartbeats.get(id);
+      if (!prev || prev.text !== text) heartbeats.set(id, { text, at: now });
+      const w = parseWorkerInfo(text);
+      if (w && now - heartbeats.get(id)!.at < 10_000) live.push(w.jobs);
+    }
+    return live;
+  };
   const t0 = Date.now();
   let hinted = false;
   const watch = setInterval(() => {
     void (async () => {
+      await alive();
       for (;;) {
         const note = await redis.lpop(keys.notices(run));
         if (note === null) break;
         log(note.slice(0, 1000));
       }
       const now = Date.now();
-      let n = 0;
-      for (const text of Object.values(await redis.hgetall(keys.workers(run)))) {
-        const w = parseWorkerInfo(text);
-        if (w && now - w.seen < 10_000) n += w.jobs;
-      }
+      const n = (await liveWorkers()).reduce((a, b) => a + b, 0);
       threads = n;
       maxThreads = Math.max(maxThreads, n);
       if (n === 0 && !hinted && now - t0 > 5000 && outstanding.size > 0) {
@@ -392,7 +407,7 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
         // End the run: workers see the state within a second and leave; then delete its keys.
         await redis.hset(keys.meta(run), 'state', 'ended');
         await redis.zrem(keys.runs, run);
-        for (let t = 0; t < 30 && (await redis.hlen(keys.workers(run))) > 0; t++) await new Promise((r) => setTimeout(r, 100));
+        for (let t = 0; t < 30 && (await liveWorkers()).length > 0; t++) await new Promise((r) => setTimeout(r, 100));
         await queue.obliterate({ force: true }).catch(() => undefined);
         let cursor = '0';
         do {

@@ -12,6 +12,7 @@
  *   vitforge:run:ID:acc              HASH  accuracy per type set (accuracyKey → WireAccuracy JSON)
  *   vitforge:run:ID:workers          HASH  worker id → WorkerInfo JSON (heartbeat)
  *   vitforge:run:ID:notices          LIST  messages for the coordinator (e.g. a worker refusing the run)
+ *   vitforge:run:ID:alive            STR   refreshed every second by the coordinator (expires: see ALIVE_TTL_MS)
  *   vitforge:bull:ID:*                     the run's BullMQ queue (named after the run)
  */
 import { UserError } from '../../errors.js';
@@ -30,9 +31,18 @@ export const keys = {
   acc: (run: string): string => `${PREFIX}:run:${run}:acc`,
   workers: (run: string): string => `${PREFIX}:run:${run}:workers`,
   notices: (run: string): string => `${PREFIX}:run:${run}:notices`,
+  alive: (run: string): string => `${PREFIX}:run:${run}:alive`,
   /** SCAN pattern of every key of the run except its BullMQ queue. */
   pattern: (run: string): string => `${PREFIX}:run:${run}:*`,
 };
+
+/** Lifetime of the coordinator's `alive` key (refreshed every second). */
+export const ALIVE_TTL_MS = 120_000;
+/**
+ * A run whose coordinator has been silent this long (killed, or cut off from Redis) is left by
+ * its workers and skipped by workers looking for a run; `dse --resume` brings it back.
+ */
+export const SILENT_MS = 60_000;
 
 export const RUN_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const SHA_RE = /^[0-9a-f]{64}$/;

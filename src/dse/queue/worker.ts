@@ -18,7 +18,7 @@ import { pointObject, type Space } from '../space.js';
 import { connectRedis, watchConnection } from './connect.js';
 import { createJobHandler, type ThreadReply, type ThreadRequest } from './handler.js';
 import { BlobCache } from './inputs.js';
-import { BULL_PREFIX, jobHeader, keys, parseJob, ProtocolError, type PointsResult, type WorkerInfo } from './protocol.js';
+import { ALIVE_TTL_MS, BULL_PREFIX, jobHeader, keys, parseJob, ProtocolError, SILENT_MS, type PointsResult, type WorkerInfo } from './protocol.js';
 import { redactedUrl, type QueueTarget } from './url.js';
 
 /** Prefix of a failed job's reason when the failure is a user mistake (the coordinator prints it as one). */
@@ -139,6 +139,12 @@ function jobError(reply: Extract<ThreadReply, { type: 'fatal' }>, restore: (t: s
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** How long the run's coordinator has been silent (Redis' clock: the key's remaining lifetime). */
+async function silentMs(redis: Redis, run: string): Promise<number> {
+  const ttl = await redis.pttl(keys.alive(run));
+  return ttl < 0 ? Infinity : ALIVE_TTL_MS - ttl;
+}
+
 /** Message for a run (or one job of it) this worker's version cannot serve. */
 function refusal(run: string, theirs: string | undefined, job?: string): string {
   const what = job ? `job ${job} of run ${run}: it was queued by` : `the jobs of run ${run}: it was started by`;
@@ -185,6 +191,8 @@ async function waitForRun(
     for (const id of ids) {
       const meta = await redis.hgetall(keys.meta(id));
       if (meta.state !== 'open') continue;
+      // A run whose coordinator is gone (until `dse --resume`) must not hold up the next one.
+      if (!o.run && (await silentMs(redis, id)) > SILENT_MS) continue;
       if (meta.version !== VERSION) {
         const msg = refusal(id, meta.version);
         if (!refusedRuns.has(id)) {
@@ -292,6 +300,7 @@ async function serveRun(
   const info = (): string => JSON.stringify({ host: hostname(), pid: process.pid, jobs: o.jobs, version: VERSION, seen: Date.now() } satisfies WorkerInfo);
   const me = `${hostname()}:${process.pid}`;
   let ended = false;
+  let left = false;
   try {
     for (;;) {
       await redis.hset(keys.workers(run), me, info());
@@ -303,6 +312,11 @@ async function serveRun(
       const state = await redis.hget(keys.meta(run), 'state');
       ended = state !== 'open';
       if (ended || o.signal?.aborted) break;
+      if ((await silentMs(redis, run)) > SILENT_MS) {
+        log(`the coordinator of run ${run} has been silent for a minute: leaving the run (\`vitforge dse --resume DIR\` brings it back)`);
+        left = true;
+        break;
+      }
       await sleep(1000);
     }
   } finally {
@@ -312,6 +326,6 @@ async function serveRun(
     await lanes.close();
     await redis.hdel(keys.workers(run), me).catch(() => undefined);
   }
-  if (!refusedJob) log(`run ${run} ended: ${done} job${done === 1 ? '' : 's'} done here`);
+  if (!refusedJob && !left) log(`run ${run} ended: ${done} job${done === 1 ? '' : 's'} done here`);
   return { done, refused: refusedJob };
 }
