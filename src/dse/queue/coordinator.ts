@@ -138,7 +138,6 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
   const measured = new Set<string>();
   let threads = 0;
   let maxThreads = 0;
-  let retried = 0;
 
   const settle = (jobId: string, outcome: { value: unknown } | { reason: string }): void => {
     const w = outstanding.get(jobId);
@@ -155,7 +154,6 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
   events.on('completed', ({ jobId, returnvalue }) => settle(jobId, { value: returnvalue }));
   events.on('failed', ({ jobId, failedReason }) => settle(jobId, { reason: failedReason }));
   events.on('stalled', ({ jobId }) => {
-    retried++;
     log(`job ${jobId} stalled (its worker stopped or lost Redis): BullMQ put it back on the queue for another worker`);
   });
 
@@ -200,34 +198,40 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
   };
   const t0 = Date.now();
   let hinted = false;
-  const watch = setInterval(() => {
-    void (async () => {
-      await alive();
-      for (;;) {
-        const note = await redis.lpop(keys.notices(run));
-        if (note === null) break;
-        log(note.slice(0, 1000));
-      }
-      const now = Date.now();
-      const n = (await liveWorkers()).reduce((a, b) => a + b, 0);
-      threads = n;
-      maxThreads = Math.max(maxThreads, n);
-      if (n === 0 && !hinted && now - t0 > 5000 && outstanding.size > 0) {
-        hinted = true;
-        log(`no worker has joined run ${run} yet: start \`vitforge worker --queue ${url}\` on each host`);
-      }
-    })().catch(() => undefined);
-  }, 1000);
-  const reconcile = setInterval(() => {
-    void (async () => {
-      for (const [jobId, w] of [...outstanding]) {
-        const state = await queue.getJobState(jobId);
-        if (state === 'completed') settle(jobId, { value: (await queue.getJob(jobId))?.returnvalue });
-        else if (state === 'failed') settle(jobId, { reason: (await queue.getJob(jobId))?.failedReason ?? 'failed' });
-        else if (state === 'unknown' && outstanding.get(jobId) === w) await queue.add(w.name, w.data, { jobId }); // lost (Redis restarted without it)
-      }
-    })().catch(() => undefined);
-  }, RECONCILE_MS);
+  /** Run `tick` every `ms`, skipping a beat while the last one still waits (e.g. on a Redis restart). */
+  const every = (ms: number, tick: () => Promise<void>): NodeJS.Timeout => {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      tick().catch(() => undefined).finally(() => { busy = false; });
+    }, ms);
+  };
+  const watch = every(1000, async () => {
+    await alive();
+    for (;;) {
+      const note = await redis.lpop(keys.notices(run));
+      if (note === null) break;
+      log(note.slice(0, 1000));
+    }
+    const now = Date.now();
+    const n = (await liveWorkers()).reduce((a, b) => a + b, 0);
+    threads = n;
+    maxThreads = Math.max(maxThreads, n);
+    if (n === 0 && !hinted && now - t0 > 5000 && outstanding.size > 0) {
+      hinted = true;
+      log(`no worker has joined run ${run} yet: start \`vitforge worker --queue ${url}\` on each host`);
+    }
+  });
+  // Results whose event this coordinator missed, and jobs Redis lost (restarted without them).
+  const reconcile = every(RECONCILE_MS, async () => {
+    for (const [jobId, w] of [...outstanding]) {
+      const state = await queue.getJobState(jobId);
+      if (state === 'completed') settle(jobId, { value: (await queue.getJob(jobId))?.returnvalue });
+      else if (state === 'failed') settle(jobId, { reason: (await queue.getJob(jobId))?.failedReason ?? 'failed' });
+      else if (state === 'unknown' && outstanding.get(jobId) === w) await queue.add(w.name, w.data, { jobId });
+    }
+  });
 
   let batchNo = 0;
 
@@ -237,7 +241,6 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
       return Math.max(1, maxThreads);
     },
     resume: { kind: 'queue', url, run } satisfies QueueResume,
-    retried: () => retried,
 
     async evaluate(
       list: readonly Job[], signal?: AbortSignal, onProgress?: (done: number) => void, onRecords?: (records: readonly PointRecord[]) => void,

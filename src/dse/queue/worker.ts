@@ -83,6 +83,7 @@ class Lanes {
   private readonly idle: Lane[] = [];
   private readonly waiting: ((l: Lane) => void)[] = [];
   private readonly all = new Set<Lane>();
+  private closed = false;
   constructor(private readonly make: () => Promise<Lane>) {}
 
   static async create(cfg: EvalConfig, n: number): Promise<Lanes> {
@@ -121,12 +122,13 @@ class Lanes {
       // The thread died (out of memory, …): replace it; the job fails and BullMQ retries it.
       this.all.delete(lane);
       void lane.close();
-      this.release(await this.add());
+      if (!this.closed) this.release(await this.add());
       throw e;
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.all].map((l) => l.close()));
   }
 }
