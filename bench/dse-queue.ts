@@ -61,11 +61,11 @@ async function run(): Promise<BenchRow[]> {
     const viaQueue = async (workers: number): Promise<{ s: DseSummary; cpu: number }> => {
       const procs = Array.from({ length: workers }, (_, k) => spawn(process.execPath, [bin, 'worker', '--queue', redis.url, '--jobs', '1', '--cache', join(dir, `cache-${k}`)], { stdio: 'ignore' }));
       children.push(...procs);
+      // Workers are started (and waiting) before the run; their start-up is not measured.
+      await new Promise((r) => setTimeout(r, 1500));
       const cpu0 = procs.map((p) => cpuSeconds(p.pid!) ?? 0);
       const last = [...cpu0];
       const poll = setInterval(() => procs.forEach((p, k) => { last[k] = cpuSeconds(p.pid!) ?? last[k]!; }), 100);
-      // Workers are started (and waiting) before the run; their start-up is not measured.
-      await new Promise((r) => setTimeout(r, 1500));
       try {
         const s = await runDse(cfg, join(dir, `queue-${workers}`), {
           progress: false, report: false, backend: (c) => queueBackend(c, { target: parseQueueUrl(redis.url), name: `bench-${workers}`, log: () => {} }),

@@ -16,7 +16,7 @@ export function registerWorker(program: Command): void {
     .option('--forever', 'after a run ends, wait for the next one')
     .option('--cache <dir>', 'local cache of the runs\' inputs (default: ~/.cache/vitforge/queue)')
     .option('--lock-seconds <n>', 'BullMQ job lock: a killed worker\'s job is retried after about this long (default 10)')
-    .option('--verbose', 'one line per job started')
+    .option('--verbose', 'one line per job started and done (with its time)')
     .action(async (f: WorkerFlags) => {
       if (f.queue === undefined) throw new UserError('--queue', 'the Redis URL of the runs is required', 'redis://HOST:PORT');
       const { availableParallelism } = await import('node:os');

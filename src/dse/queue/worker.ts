@@ -35,7 +35,7 @@ export interface WorkerRunOptions {
   readonly forever?: boolean;
   /** BullMQ lock duration: a killed worker's job is retried elsewhere after about this long. */
   readonly lockSeconds?: number;
-  /** One line per job started. */
+  /** One line per job started and done. */
   readonly verbose?: boolean;
   readonly log: (line: string) => void;
   /** Stop taking jobs, finish the ones running, return. */
@@ -213,7 +213,7 @@ async function waitForRun(
       log(o.run ? `waiting for run ${o.run} on ${url}` : `waiting for a DSE run on ${url}`);
       said = true;
     }
-    await sleep(500);
+    await sleep(200);
   }
   return undefined;
 }
@@ -232,6 +232,12 @@ async function serveRun(
   log(`joined run ${run} (${o.jobs} evaluation thread${o.jobs > 1 ? 's' : ''})`);
 
   const processor = async (job: Job, token?: string): Promise<unknown> => {
+    const t0 = Date.now();
+    const result = await take(job, token);
+    if (o.verbose) log(`job ${job.id} done in ${Date.now() - t0} ms`);
+    return result;
+  };
+  const take = async (job: Job, token?: string): Promise<unknown> => {
     let header;
     try {
       header = jobHeader(job.data);
