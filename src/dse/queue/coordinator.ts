@@ -122,7 +122,9 @@ export async function queueBackend(cfg: EvalConfig, o: QueueBackendOptions): Pro
   const last = await redis.xrevrange(eventsKey, '+', '-', 'COUNT', 1);
   // BullMQ gets connections of its own (it leaves connections it is given open: closed below).
   const conns = [redis.duplicate(), redis.duplicate()];
-  const queue = new Queue(run, { connection: conns[0]!, prefix: BULL_PREFIX, defaultJobOptions: JOB_OPTIONS });
+  // Completion events carry the records: a short event stream keeps Redis small (a result whose
+  // event was trimmed away unread is found by the periodic check below).
+  const queue = new Queue(run, { connection: conns[0]!, prefix: BULL_PREFIX, defaultJobOptions: JOB_OPTIONS, streams: { events: { maxLen: 2000 } } });
   const events = new QueueEvents(run, { connection: conns[1]!, prefix: BULL_PREFIX, lastEventId: last[0]?.[0] ?? '0-0' });
   watchConnection(redis, 'redis', log);
   watchConnection(queue, 'queue', log);
