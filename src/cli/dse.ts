@@ -1,8 +1,8 @@
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { resolveRunConfig, DEFAULT_OBJECTIVES, type RunConfig } from '../dse/config.js';
-import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
 import { loadRun, runDse, type DseSummary, type ExecOptions } from '../dse/run.js';
 import { getPart } from '../hw/parts.js';
 
@@ -117,7 +117,7 @@ export function registerDse(program: Command): void {
         out = f.out;
       }
       const queue = await queueExec(f, out, stored);
-      if (queue && jobs !== undefined) throw new UserError('--jobs', 'sets the local worker threads; with a queue give each `vitforge worker` its --jobs');
+      if (queue && jobs !== undefined) throw new UserError('--jobs', 'sets the local worker threads; with a queue give each `vitforge worker` its --jobs (or --no-queue to run here)');
       // First Ctrl-C: finish cleanly with every evaluated point; a second one exits at once.
       const stop = new AbortController();
       const onSigint = (): void => {
