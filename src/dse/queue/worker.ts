@@ -18,7 +18,9 @@ import { pointObject, type Space } from '../space.js';
 import { connectRedis, watchConnection } from './connect.js';
 import { createJobHandler, type ThreadReply, type ThreadRequest } from './handler.js';
 import { BlobCache } from './inputs.js';
-import { ALIVE_TTL_MS, BULL_PREFIX, jobHeader, keys, parseJob, ProtocolError, SILENT_MS, type PointsResult, type WorkerInfo } from './protocol.js';
+import {
+  ALIVE_TTL_MS, BULL_PREFIX, jobHeader, keys, parseJob, ProtocolError, RUN_ID_RE, SILENT_MS, type PointsResult, type WorkerInfo,
+} from './protocol.js';
 import { redactedUrl, type QueueTarget } from './url.js';
 
 /** Prefix of a failed job's reason when the failure is a user mistake (the coordinator prints it as one). */
@@ -170,7 +172,16 @@ export async function runWorker(o: WorkerRunOptions): Promise<WorkerSummary> {
       const run = await waitForRun(redis, o, url, log, refusedRuns);
       if (run === undefined) break; // stopped
       if ('refused' in run) return { runs, jobs, refused: run.refused };
-      const served = await serveRun(redis, run.id, run.manifest, cache, o, log);
+      let served;
+      try {
+        served = await serveRun(redis, run.id, run.manifest, cache, o, log);
+      } catch (e) {
+        // Inputs that fail validation (a hash mismatch, a malformed manifest): say so, and stop.
+        if (!(e instanceof ProtocolError)) throw e;
+        const msg = `cannot serve run ${run.id}: ${e.message}`;
+        await redis.rpush(keys.notices(run.id), `worker ${me} (vitforge ${VERSION}) ${msg}`).catch(() => undefined);
+        return { runs, jobs, refused: msg };
+      }
       runs++;
       jobs += served.done;
       if (served.refused) return { runs, jobs, refused: served.refused };
@@ -191,6 +202,7 @@ async function waitForRun(
     const ids = o.run ? [o.run] : await redis.zrange(keys.runs, 0, -1);
     let incompatible: string | undefined;
     for (const id of ids) {
+      if (!RUN_ID_RE.test(id)) continue;
       const meta = await redis.hgetall(keys.meta(id));
       if (meta.state !== 'open') continue;
       // A run whose coordinator is gone (until `dse --resume`) must not hold up the next one.
