@@ -200,6 +200,26 @@ describe.skipIf(!HAVE_REDIS)('dse --queue with worker processes on a real Redis'
     expect(await w2.exited).toBe(0);
   });
 
+  it('Ctrl-C on the coordinator: finished points kept, the run ended (workers leave), --resume completes it', async () => {
+    const w1 = worker();
+    const w2 = worker();
+    const out = join(tmp, 'sigint');
+    const c = coordinator(out);
+    await until(() => linesIn(join(tempOf(out, c.child.pid!), 'points.jsonl')) >= 1);
+    c.child.kill('SIGINT');
+    expect(await c.exited).toBe(130);
+    expect(c.out()).toMatch(/INTERRUPTED after \d+ points/);
+    // The run is over for the workers: they leave even with jobs still queued.
+    expect(await w1.exited).toBe(0);
+    expect(await w2.exited).toBe(0);
+    const w3 = worker();
+    const r = await runCliProcess(['dse', '--resume', out], { VITFORGE_REDIS_PASSWORD: PASSWORD });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/evaluated 200 points/);
+    expectSameOutputs(out);
+    expect(await w3.exited).toBe(0);
+  });
+
   it('Redis stopped and started again mid-run (AOF persistence): the run continues to the same files', async () => {
     const w1 = worker();
     const w2 = worker();
