@@ -12,6 +12,7 @@ const MODULES: (() => Promise<BenchModule>)[] = [
   () => import('./fixed.js').then((m) => m.default),
   () => import('./csim-headers.js').then((m) => m.default),
   () => import('./dse.js').then((m) => m.default),
+  () => import('./dse-queue.js').then((m) => m.default),
   () => import('./math.js').then((m) => m.default),
 ];
 

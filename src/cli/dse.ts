@@ -1,8 +1,10 @@
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveRunConfig, DEFAULT_MAX_ERROR, DEFAULT_OBJECTIVES, type RunConfig } from '../dse/config.js';
-import { loadRun, runDse, type DseSummary } from '../dse/run.js';
+import { loadRun, runDse, type DseSummary, type ExecOptions } from '../dse/run.js';
 import { LIMITS } from '../dse/binding.js';
 import { CLOCK_UNCERTAINTY } from '../hw/clock.js';
 import { getPart } from '../parts/parts.js';
@@ -33,6 +35,23 @@ interface DseFlags {
   derive: string[]; strategy?: string; budget?: string; seed?: string; population?: string; jobs?: string;
   calibLayers?: string; calibWeights: string[]; maxError?: string; out?: string; resume?: string; report: boolean; progress: boolean;
   optimisticClock?: boolean; verifyTop?: string;
+  queue?: string | false;
+}
+
+/**
+ * `--queue URL` (or, resuming a queue run, the queue and run id its dse.json names, unless
+ * `--no-queue`): the backend factory for runDse, loaded only then (no Redis code otherwise).
+ */
+async function queueExec(
+  f: DseFlags, out: string, stored: Readonly<Record<string, unknown>> | undefined,
+): Promise<{ backend: ExecOptions['backend']; url: string } | undefined> {
+  const resumeQueue = stored?.kind === 'queue' && typeof stored.url === 'string' ? stored : undefined;
+  if (f.queue === false || (f.queue === undefined && !resumeQueue)) return undefined;
+  const { parseQueueUrl, redactedUrl } = await import('../dse/queue/url.js');
+  const { queueBackend } = await import('../dse/queue/coordinator.js');
+  const target = parseQueueUrl(typeof f.queue === 'string' ? f.queue : String(resumeQueue!.url), f.queue ? '--queue' : '--resume');
+  const run = typeof resumeQueue?.run === 'string' ? resumeQueue.run : undefined;
+  return { backend: (cfg) => queueBackend(cfg, { target, run, name: basename(out) }), url: redactedUrl(target) };
 }
 
 /** Options that define the search; with --resume they come from the earlier run's dse.json. */
@@ -43,10 +62,10 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type StopSignal = typeof STOP_SIGNALS[number];
 const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
-function printSummary(s: DseSummary, cfg: RunConfig): void {
+function printSummary(s: DseSummary, cfg: RunConfig, queue?: string): void {
   const w = (line: string): boolean => process.stdout.write(line + '\n');
   const part = getPart(String(cfg.eval.space.base.part));
-  const where = s.backend === 'workers' ? `${s.jobs} worker threads` : 'in-process';
+  const where = s.backend === 'workers' ? `${s.jobs} worker threads` : s.backend === 'queue' ? `up to ${s.jobs} worker thread${s.jobs === 1 ? '' : 's'} via ${queue}` : 'in-process';
   w(`dse: ${String(cfg.eval.space.base.model)} on ${part.board}, ${cfg.strategy} (seed ${cfg.seed}), ${cfg.eval.space.dims.length} parameters, ${cfg.eval.space.size} points in the space`);
   w(`  ${s.status === 'interrupted' ? 'INTERRUPTED after' : 'evaluated'} ${s.evaluated} points in ${s.seconds.toFixed(1)} s ` +
     `(${Math.round(s.pointsPerSecond)} points/s, ${where}${s.reused ? `, ${s.reused} reused from the earlier run` : ''})`);
@@ -86,6 +105,8 @@ export function registerDse(program: Command): void {
     .option('--seed <n>', 'seed of the random and NSGA-II strategies (default 1)')
     .option('--population <n>', 'NSGA-II population size (default 100)')
     .option('--jobs <n>', 'worker threads (default: available cores; 1 = in-process)')
+    .option('--queue <url>', 'coordinate a run on this Redis (redis://[:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS): `vitforge worker` processes evaluate (docs/dse.md §6)')
+    .option('--no-queue', 'resume a --queue run on this machine instead')
     .option('--calib-layers <n>', 'blocks run by the accuracy objective\'s calibration (default 2)')
     .option('--calib-weights <dir>', 'weight folder of the accuracy calibration, e.g. the real weights (repeatable, overlaid; default: seeded synthetic)', collect, [])
     .option('--max-error <x|none>', `with an error/sqnr objective: constraint error <= x (default ${DEFAULT_MAX_ERROR} unless a constraint names error or sqnr_db; none = no bound)`)
@@ -102,12 +123,16 @@ export function registerDse(program: Command): void {
       let cfg: RunConfig;
       let previous;
       let out: string;
+      let stored: Readonly<Record<string, unknown>> | undefined;
+      let leftovers: readonly string[] = [];
       if (f.resume !== undefined) {
         const given = SEARCH_FLAGS.filter((k) => cmd.getOptionValueSource(k) === 'cli');
-        if (given.length > 0) throw new UserError('--resume', `the search is fixed by the earlier run; drop --${given.map(kebab).join(', --')}`, '--budget, --jobs, --out, --no-report, --no-progress');
+        if (given.length > 0) throw new UserError('--resume', `the search is fixed by the earlier run; drop --${given.map(kebab).join(', --')}`, '--budget, --jobs, --queue, --out, --no-report, --no-progress');
         const loaded = loadRun(f.resume);
         cfg = budget === undefined ? loaded.cfg : { ...loaded.cfg, budget };
         previous = loaded.previous;
+        stored = loaded.backend;
+        leftovers = loaded.leftovers;
         out = f.out ?? f.resume;
       } else {
         if (f.out === undefined) throw new UserError('--out', 'an output folder is required (or --resume DIR)');
@@ -120,6 +145,8 @@ export function registerDse(program: Command): void {
         });
         out = f.out;
       }
+      const queue = await queueExec(f, out, stored);
+      if (queue && jobs !== undefined) throw new UserError('--jobs', 'sets the local worker threads; with a queue give each `vitforge worker` its --jobs (or --no-queue to run here)');
       // First Ctrl-C, `kill` (SIGTERM) or a closed terminal (SIGHUP): finish cleanly with every
       // evaluated point, so the output folder is complete and resumable; a second signal exits
       // at once. A batch scheduler's SIGTERM must not leave only the hidden temporary folder.
@@ -140,9 +167,11 @@ export function registerDse(program: Command): void {
       for (const [sig, h] of handlers) process.on(sig, h);
       try {
         const summary = await runDse(cfg, out, {
-          jobs, signal: stop.signal, previous, report: f.report, progress: f.progress ? undefined : false,
+          jobs, signal: stop.signal, previous, report: f.report, progress: f.progress ? undefined : false, backend: queue?.backend,
         });
-        printSummary(summary, cfg);
+        // Runs killed before they could write DIR left their points in temporary folders: now in DIR.
+        for (const d of leftovers) rmSync(d, { recursive: true, force: true });
+        printSummary(summary, cfg, queue?.url);
         if (verifyK !== undefined && summary.status === 'complete') {
           const { verifyTop } = await import('../dse/verify.js');
           const verified = verifyTop(summary.out, verifyK);

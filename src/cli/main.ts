@@ -16,8 +16,10 @@ import { registerCsim } from './csim.js';
 import { registerDse } from './dse.js';
 import { registerReport } from './report.js';
 import { registerCompareSynth } from './compare-synth.js';
+import { registerWorker } from './worker.js';
+import { VERSION } from '../version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Commands register themselves here; keep one line per command file. */
 const COMMANDS: ((program: Command) => void)[] = [
@@ -32,6 +34,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerDse,
   registerReport,
   registerCompareSynth,
+  registerWorker,
 ];
 
 export function buildProgram(): Command {

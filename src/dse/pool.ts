@@ -25,10 +25,18 @@ export interface Job {
 }
 
 export interface Backend {
-  readonly kind: 'in-process' | 'workers';
+  /** 'queue': a BullMQ queue on Redis served by `vitforge worker` processes (queue/coordinator.ts). */
+  readonly kind: 'in-process' | 'workers' | 'queue';
   readonly jobs: number;
-  /** Records of the finished jobs, in id order. Stops early (partial result) once `signal` aborts. */
-  evaluate(jobs: readonly Job[], signal?: AbortSignal, onProgress?: (done: number) => void): Promise<PointRecord[]>;
+  /** What `--resume` needs to reconnect to this backend (stored in dse.json as `backend`). */
+  readonly resume?: Readonly<Record<string, unknown>>;
+  /**
+   * Records of the finished jobs, in id order. Stops early (partial result) once `signal` aborts.
+   * A backend may hand records to `onRecords` as they finish (each record once, in any order).
+   */
+  evaluate(
+    jobs: readonly Job[], signal?: AbortSignal, onProgress?: (done: number) => void, onRecords?: (records: readonly PointRecord[]) => void,
+  ): Promise<PointRecord[]>;
   close(): Promise<void>;
 }
 

@@ -4,16 +4,18 @@
  * temporary sibling and renamed into place at the end — also after Ctrl-C, with every finished
  * point. `--resume DIR` replays the same strategy with the same seed, taking finished points from
  * DIR instead of evaluating them again, so a resumed run ends exactly like an uninterrupted one.
+ * The temporary folder holds dse.json (the config) from the start and points.jsonl as points
+ * finish, so a run killed outright (SIGKILL, a crash) resumes from what it left there.
  */
 import { writeDseReport } from './report/dse-report.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { RunConfig } from './config.js';
-import { metricColumns, type EvalDeps, type PointRecord } from './evaluate.js';
+import { metricColumns, type EvalConfig, type EvalDeps, type PointRecord } from './evaluate.js';
 import { recordFromJson, recordToJson, writeOutputs, type PointJson } from './output.js';
-import { createBackend, type Job } from './pool.js';
+import { createBackend, type Backend, type Job } from './pool.js';
 import { Progress } from '../io/progress.js';
 import { dominates } from './pareto.js';
 import { countByLimit, type Limit } from './binding.js';
@@ -33,6 +35,8 @@ export interface ExecOptions {
   readonly previous?: ReadonlyMap<string, PointRecord>;
   /** Write the HTML/Markdown report into DIR/report (default true). */
   readonly report?: boolean;
+  /** Evaluate on this backend instead of the local pool (`--queue`: queue/coordinator.ts). */
+  readonly backend?: (cfg: EvalConfig) => Promise<Backend>;
 }
 
 export interface DseSummary {
@@ -105,14 +109,21 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
     const cal = cfg.eval.accuracy;
     progress.phase(`dse: calibrating the accuracy objective (${cal.layers} block(s), ${cal.weights?.length ? 'weights from ' + cal.weights.join(', ') : 'synthetic weights'})…`);
   }
-  let backend;
+  let backend: Backend;
   try {
-    backend = await createBackend(cfg.eval, jobs, exec.deps);
+    backend = exec.backend ? await exec.backend(cfg.eval) : await createBackend(cfg.eval, jobs, exec.deps);
   } catch (e) {
     progress.finish();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+  writeFileSync(join(tmp, 'dse.json'), JSON.stringify({ config: cfg, backend: backend.resume, summary: null }, null, 1) + '\n');
+  /** Points of the current batch already in points.jsonl (written as they finish). */
+  const journaled = new Set<number>();
+  const journal = (recs: readonly PointRecord[]): void => {
+    appendFileSync(jsonl, recs.map((r) => JSON.stringify(recordToJson(r, space, columns)) + '\n').join(''));
+    for (const r of recs) journaled.add(r.id);
+  };
   const strategy = makeStrategy(cfg.strategy, space, cfg.seed, cfg.population);
   const records: PointRecord[] = [];
   let nextId = 0;
@@ -133,10 +144,13 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
       }
       reused += got.length;
       progress.skip(got.length);
-      got.push(...(await backend.evaluate(todo, exec.signal, (n) => progress.add(n))));
+      journaled.clear();
+      journal(got);
+      const fresh = await backend.evaluate(todo, exec.signal, (n) => progress.add(n), journal);
+      journal(fresh.filter((r) => !journaled.has(r.id)));
+      got.push(...fresh);
       got.sort((a, b) => a.id - b.id);
       records.push(...got);
-      appendFileSync(jsonl, got.map((r) => JSON.stringify(recordToJson(r, space, columns)) + '\n').join(''));
       if (got.length < asked.length) { interrupted = true; break; }
       strategy.tell(got);
     }
@@ -150,6 +164,8 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
   await backend.close();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
+  // points.jsonl was written in arrival order; the finished file is in id order like points.csv.
+  writeFileSync(jsonl, records.map((r) => JSON.stringify(recordToJson(r, space, columns)) + '\n').join(''));
   const { pareto, best } = writeOutputs(tmp, records, space, columns, cfg.objectives);
   const counts: Record<string, number> = { ok: 0, invalid: 0, nofit: 0, constraint: 0 };
   const reasonCount = new Map<string, number>();
@@ -169,7 +185,7 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
     paretoIds: pareto.map((r) => r.id), base: baseStatus(records, space), best: bestOut, seconds,
     pointsPerSecond: seconds > 0 ? evaluated / seconds : 0, backend: backend.kind, jobs: backend.jobs,
   };
-  writeFileSync(join(tmp, 'dse.json'), JSON.stringify({ config: cfg, summary: { ...summary, out: undefined } }, null, 1) + '\n');
+  writeFileSync(join(tmp, 'dse.json'), JSON.stringify({ config: cfg, backend: backend.resume, summary: { ...summary, out: undefined } }, null, 1) + '\n');
   if (exec.report !== false) {
     await writeDseReport(tmp, join(tmp, 'report'));
   }
@@ -177,21 +193,73 @@ export async function runDse(cfg: RunConfig, outDir: string, exec: ExecOptions =
   return summary;
 }
 
-/** Config and finished points of an earlier run (for --resume). */
-export function loadRun(dir: string): { cfg: RunConfig; previous: Map<string, PointRecord> } {
-  const path = join(dir, 'dse.json');
-  if (!existsSync(path)) throw new UserError('--resume', `${dir} is not a DSE output folder (no dse.json)`);
-  let cfg: RunConfig;
+/** A finished or interrupted run to resume: its config, finished points, and where it ran. */
+export interface LoadedRun {
+  readonly cfg: RunConfig;
+  /** Finished points by point key. */
+  readonly previous: Map<string, PointRecord>;
+  /** dse.json's `backend` (e.g. the queue and run id of a `--queue` run), if any. */
+  readonly backend?: Readonly<Record<string, unknown>>;
+  /** Temporary folders killed runs left next to DIR (their points are in `previous`): delete once resumed. */
+  readonly leftovers: readonly string[];
+}
+
+function isAlive(pid: number): boolean {
   try {
-    cfg = (JSON.parse(readFileSync(path, 'utf8')) as { config: RunConfig }).config;
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    throw new UserError('--resume', `cannot read ${path}: ${(e as Error).message}`);
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  if (!cfg || cfg.version !== 1) throw new UserError('--resume', `${path} was written by an incompatible vitforge version`);
-  const columns = metricColumns(cfg.eval);
+}
+
+/** `.NAME.tmp-PID` folders next to `out` whose process is gone and that hold a dse.json. */
+function abandonedTemps(out: string): string[] {
+  const parent = dirname(out);
+  if (!existsSync(parent)) return [];
+  const prefix = `.${basename(out)}.tmp-`;
+  const found: string[] = [];
+  for (const name of readdirSync(parent)) {
+    const pidText = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+    if (!/^\d+$/.test(pidText) || !existsSync(join(parent, name, 'dse.json'))) continue;
+    const pid = Number(pidText);
+    if (pid === process.pid) continue; // a run of this very process, still going
+    if (isAlive(pid)) {
+      throw new UserError('--resume', `${out} is still being written by process ${pid} (if that is not vitforge, delete ${join(parent, name)})`);
+    }
+    found.push(join(parent, name));
+  }
+  return found;
+}
+
+/**
+ * Config and finished points of an earlier run (for --resume): DIR itself, and the temporary
+ * folders of runs of DIR that were killed before they could rename theirs into place (the newest
+ * config wins; points are merged).
+ */
+export function loadRun(dir: string): LoadedRun {
+  const out = resolve(dir);
+  const leftovers = abandonedTemps(out);
+  const sources = [...(existsSync(join(out, 'dse.json')) ? [out] : []), ...leftovers]
+    .sort((a, b) => statSync(join(a, 'dse.json')).mtimeMs - statSync(join(b, 'dse.json')).mtimeMs);
+  if (sources.length === 0) throw new UserError('--resume', `${dir} is not a DSE output folder (no dse.json)`);
+  let cfg: RunConfig | undefined;
+  let backend: Readonly<Record<string, unknown>> | undefined;
   const previous = new Map<string, PointRecord>();
-  const jsonl = join(dir, 'points.jsonl');
-  if (existsSync(jsonl)) {
+  for (const src of sources) {
+    const path = join(src, 'dse.json');
+    let saved: { config: RunConfig; backend?: Record<string, unknown> };
+    try {
+      saved = JSON.parse(readFileSync(path, 'utf8')) as typeof saved;
+    } catch (e) {
+      throw new UserError('--resume', `cannot read ${path}: ${(e as Error).message}`);
+    }
+    if (!saved?.config || saved.config.version !== 1) throw new UserError('--resume', `${path} was written by an incompatible vitforge version`);
+    cfg = saved.config;
+    backend = saved.backend;
+    const columns = metricColumns(cfg.eval);
+    const jsonl = join(src, 'points.jsonl');
+    if (!existsSync(jsonl)) continue;
     for (const line of readFileSync(jsonl, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       let j: PointJson;
@@ -204,5 +272,5 @@ export function loadRun(dir: string): { cfg: RunConfig; previous: Map<string, Po
       previous.set(pointKey(rec.idx), rec);
     }
   }
-  return { cfg, previous };
+  return { cfg: cfg!, previous, backend, leftovers };
 }
