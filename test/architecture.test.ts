@@ -11,7 +11,7 @@ import { projectRoot } from '../src/model/shared.js';
 
 /** Lowest first; a module may import its own layer and any layer before it. */
 const ORDER = [
-  'errors', 'rng', 'io', 'model', 'kernels', 'fixed', 'parts', 'design', 'sim/functional', 'plan', 'hw',
+  'errors', 'version', 'rng', 'io', 'model', 'kernels', 'fixed', 'parts', 'design', 'sim/functional', 'plan', 'hw',
   'sim/timing', 'hls', 'report', 'dse', 'cli',
 ] as const;
 
