@@ -4,6 +4,7 @@
  * sibling directory renamed into place; a failure leaves nothing behind). The same design, weights
  * and image give byte-identical files.
  */
+import { VERSION } from '../version.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -23,7 +24,8 @@ import type { LoweredPlan } from '../plan/index.js';
 import { predictionOf } from './prediction.js';
 import type { RoutingStats } from '../sim/timing/report.js';
 
-export const VITFORGE_VERSION = '0.1.0';
+/** The version written into generated projects (one source: src/version.ts). */
+export const VITFORGE_VERSION = VERSION;
 
 export interface GenerateOptions {
   readonly design: DesignPoint;
