@@ -22,9 +22,9 @@ function newest(dir: string): number {
 /** Build dist/ when it is older than src/ (tsc emits even when an unrelated file has type errors). */
 export function ensureBuilt(): void {
   const entry = join(root, 'dist', 'src', 'cli', 'main.js');
-  if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(root, 'src'))) {
-    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-  }
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(root, 'src'))) return;
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  if (!existsSync(entry)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
 }
 
 /** Run the built CLI to completion (CI=1: no progress line). */

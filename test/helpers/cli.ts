@@ -3,29 +3,13 @@
  * coordinators must be separate processes to be killed. `ensureBuilt()` compiles dist/ when it is
  * missing or older than the sources (npm test's pretest has normally done it already).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/model/shared.js';
 
-export const root = projectRoot();
+export { ensureBuilt, root } from './built-cli.js';
+import { root } from './built-cli.js';
+
 const BIN = join(root, 'bin', 'vitforge.js');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-export function ensureBuilt(): void {
-  const marker = join(root, 'dist', 'src', 'dse', 'queue', 'thread.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newest(join(root, 'src'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
-  if (!existsSync(marker)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-}
 
 export interface Proc {
   readonly child: ChildProcess;
